@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make site   build the site into site/ (creates .venv and installs on first use)
+#   make test   run the whole test suite (installs what the tests need)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+# Material prints a banner about its end of life on every build; the README says it once.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve validate render test browser clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+site: $(INSTALLED)
+	$(BIN)/python -m generator build
+
+serve: $(INSTALLED)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+validate: $(INSTALLED)
+	$(BIN)/python -m generator validate
+
+render: $(INSTALLED)
+	$(BIN)/python -m generator render --out build/docs
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+test: $(INSTALLED) browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site build .pytest_cache

@@ -1,0 +1,127 @@
+"""The command line: validate, render, build.
+
+Exit status: 0 valid (or built), 1 invalid content, 2 bad usage, 3 an internal error.
+No command prints a traceback: errors are one line each, naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .problems import FORMATTERS, format_text
+from .validate import UsageError, check_project
+
+
+def project_root() -> Path:
+    """The folder with content/ and schemas/: the working directory, else this checkout."""
+    cwd = Path.cwd()
+    if (cwd / "schemas").is_dir() and (cwd / "content").is_dir():
+        return cwd
+    return Path(__file__).resolve().parent.parent
+
+
+def _summary(result) -> str:
+    files = len({p.file for p in result.problems})
+    if result.ok:
+        return f"{result.files_checked} files checked: all valid"
+    return f"{result.files_checked} files checked: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+
+
+def cmd_validate(args) -> int:
+    result = check_project(args.root, [Path(p) for p in args.paths] or None)
+    sys.stdout.write(FORMATTERS[args.format](result.problems))
+    print(_summary(result), file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _validated_corpus(root: Path):
+    result = check_project(root)
+    if not result.ok:
+        sys.stderr.write(format_text(result.problems))
+        print(f"{_summary(result)}; nothing was built", file=sys.stderr)
+        return None
+    return result.corpus
+
+
+def cmd_render(args) -> int:
+    from .render import render_pages
+    from .site_files import write_docs_folder
+
+    corpus = _validated_corpus(args.root)
+    if corpus is None:
+        return 1
+    count = write_docs_folder(render_pages(corpus), args.root / "docs", Path(args.out))
+    print(f"wrote {count} pages to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args) -> int:
+    """Validate, build into a temporary folder, then swap it in: a failed build leaves site/ as it was."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if _validated_corpus(args.root) is None:
+        return 1
+    site_dir = Path(args.site_dir).resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging))
+        build(config)
+    except (MkDocsException, SystemExit) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build failed: {error}; {site_dir.name}/ was left as it was", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    print(f"built the site into {site_dir}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m generator", description="Validate and build the What Works knowledge base.")
+    top.add_argument("--root", type=Path, default=None, help="project folder (default: the one holding content/ and schemas/)")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check records against the schemas, vocabularies and each other")
+    validate.add_argument("paths", nargs="*", help="files or folders to check (default: all of content/)")
+    validate.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="text (FILE:LINE:COL: $.path: message), github annotations, or json")
+    validate.set_defaults(run=cmd_validate)
+
+    render = commands.add_parser("render", help="write the generated pages as a plain MkDocs docs folder")
+    render.add_argument("--out", required=True, help="folder to write (created if missing)")
+    render.set_defaults(run=cmd_render)
+
+    build = commands.add_parser("build", help="validate, then build the site with MkDocs into --site-dir")
+    build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
+    build.set_defaults(run=cmd_build)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.root = (args.root or project_root()).resolve()
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the promise is no traceback, ever; say what broke instead
+        print(f"internal error ({type(error).__name__}): {error}. Please report it.", file=sys.stderr)
+        return 3

@@ -1,0 +1,170 @@
+"""Read one YAML record safely, keeping the line and column of every key and value.
+
+PyYAML's own loaders lose positions, accept duplicate keys silently, expand aliases
+(the "billion laughs") and turn dates into objects JSON Schema cannot check, so we
+compose the node tree ourselves and build plain data from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem, display_path, json_path
+
+MAX_FILE_BYTES = 1_000_000  # the longest real record is a few kilobytes
+MAX_DEPTH = 40
+
+ALLOWED_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+class _RecordLoader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps: dates stay strings for the schema to check."""
+
+
+_RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data and where each value and key starts (1-based)."""
+
+    path: Path
+    data: object = None
+    value_at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, parts, *, key: bool = False) -> tuple[int, int]:
+        """Where the value (or its key) at `parts` starts, falling back to the nearest parent."""
+        parts = tuple(parts)
+        while True:
+            table = self.key_at if key and parts in self.key_at else self.value_at
+            if parts in table:
+                return table[parts]
+            if not parts:
+                return (1, 1)
+            parts = parts[:-1]
+
+    def problem(self, parts, message: str, *, key: bool = False) -> Problem:
+        line, column = self.position(parts, key=key)
+        return Problem(display_path(self.path), line, column, json_path(parts), message)
+
+
+def _mark(node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _position_of_offset(text: bytes, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return (before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1)
+
+
+def load_document(path: Path) -> Document:
+    doc = Document(path)
+    name = display_path(path)
+
+    def fail(line: int, column: int, message: str) -> Document:
+        doc.problems.append(Problem(name, line, column, "$", message))
+        return doc
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return fail(1, 1, f"cannot read the file: {error.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return fail(1, 1, f"the file is {len(raw):,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
+    if b"\0" in raw:
+        return fail(*_position_of_offset(raw, raw.index(b"\0")), "this is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark is harmless: accept it
+    except UnicodeDecodeError as error:
+        line, column = _position_of_offset(raw, error.start)
+        return fail(line, column, "the file is not UTF-8 text; save it as UTF-8")
+
+    loader = _RecordLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = error.problem or error.context or "not valid YAML"
+        if "\t" in reason or "'\\t'" in reason:
+            reason += " (YAML does not allow tabs for indentation: use spaces)"
+        return fail(mark.line + 1, mark.column + 1, f"YAML syntax error: {reason}")
+    except yaml.YAMLError as error:
+        return fail(1, 1, f"YAML syntax error: {error}")
+    finally:
+        loader.dispose()
+    if root is None:
+        return fail(1, 1, "the file is empty; a record is a mapping of fields (see the schema)")
+
+    seen: set[int] = set()
+
+    def build(node, parts: tuple, depth: int):
+        if id(node) in seen:
+            # A node met twice was reached through an alias: refuse it rather than expand it.
+            doc.problems.append(doc.problem(parts, "anchors and aliases (&name, *name) are not allowed in records; write the value out"))
+            return None
+        seen.add(id(node))
+        doc.value_at[parts] = _mark(node)
+        if depth > MAX_DEPTH:
+            doc.problems.append(doc.problem(parts, f"nested more than {MAX_DEPTH} levels deep"))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                doc.problems.append(doc.problem(parts, f"the tag {node.tag} is not allowed; write a plain mapping"))
+                return None
+            result: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                    line, column = _mark(key_node)
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        message = "merge keys (<<) are not allowed in records; write the fields out"
+                    else:
+                        message = "a field name must be plain text"
+                    doc.problems.append(Problem(name, line, column, json_path(parts), message))
+                    continue
+                key = key_node.value
+                child = parts + (key,)
+                if key in result or child in doc.key_at:
+                    first_line = doc.key_at[child][0]
+                    line, column = _mark(key_node)
+                    doc.problems.append(
+                        Problem(name, line, column, json_path(child), f"duplicate field '{key}' (first given on line {first_line}); keep one")
+                    )
+                    continue
+                doc.key_at[child] = _mark(key_node)
+                result[key] = build(value_node, child, depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                doc.problems.append(doc.problem(parts, f"the tag {node.tag} is not allowed; write a plain list"))
+                return None
+            return [build(item, parts + (index,), depth + 1) for index, item in enumerate(node.value)]
+        if node.tag not in ALLOWED_SCALAR_TAGS:
+            doc.problems.append(doc.problem(parts, f"the tag {node.tag} is not allowed; records hold plain text, numbers, true/false and lists"))
+            return None
+        try:
+            return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+        except (yaml.YAMLError, ValueError) as error:
+            doc.problems.append(doc.problem(parts, f"cannot read this value: {error}"))
+            return None
+
+    doc.data = build(root, (), 0)
+    return doc
+
+
+# A constructor detached from any stream, used only to turn scalar nodes into values
+# (called directly, not through construct_object, which would cache every node).
+_CONSTRUCTOR = _RecordLoader("")

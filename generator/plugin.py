@@ -1,0 +1,45 @@
+"""The MkDocs plugin: a thin adapter that validates, renders and adds the pages.
+
+All the work happens in on_config, before MkDocs cleans site/, so invalid content
+stops the build with the validator's messages and leaves the previous site alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .problems import format_text
+from .render import GeneratedPage, render_pages
+from .validate import check_project
+
+
+class WhatWorksPlugin(BasePlugin):
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        result = check_project(self.root)
+        if not result.ok:
+            sys.stderr.write(format_text(result.problems))
+            raise PluginError(f"{len(result.problems)} problem(s) in the content; nothing was built")
+        self.pages: list[GeneratedPage] = render_pages(result.corpus)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for page in self.pages:
+            file = File.generated(config, page.src_uri, content=page.content)
+            file.edit_uri = page.source  # "edit this page" opens the record's YAML
+            files.append(file)
+        for file in files:
+            # edit_uri in mkdocs.yml points at the repository root, not at docs/.
+            if not file.generated_by and file.src_uri.endswith(".md"):
+                file.edit_uri = f"docs/{file.src_uri}"
+        return files
+
+    def on_serve(self, server, config, builder):
+        for folder in ("content", "schemas", "generator/templates"):
+            server.watch(str(self.root / folder))
+        return server

@@ -1,0 +1,155 @@
+"""The JSON Schemas and controlled vocabularies, wired together for validation.
+
+Schemas refer to a vocabulary as {"$ref": "urn:whatworks:vocabulary:<id>"}; each
+vocabulary YAML file becomes an in-memory schema resource with an `enum` of its term
+ids, so the terms are defined once, in the vocabulary file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .load import Document
+from .problems import Problem, display_path
+
+VOCABULARY_URN = "urn:whatworks:vocabulary:"
+SCHEMA_URN = "urn:whatworks:schema:"
+
+FORMAT_CHECKER = FormatChecker()
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@FORMAT_CHECKER.checks("partial-date")
+def is_partial_date(value) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a date that exists on the calendar."""
+    if not isinstance(value, str):
+        return True
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class Vocabulary:
+    id: str
+    title: str
+    description: str
+    terms: dict[str, dict]  # term id -> the term's fields, in file order
+    source: Path
+
+    def label(self, term_id: str) -> str:
+        term = self.terms.get(term_id)
+        return term["label"] if term else term_id
+
+    def as_schema(self) -> dict:
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": VOCABULARY_URN + self.id,
+            "title": self.title,
+            "description": self.description,
+            "type": "string",
+            "enum": list(self.terms),
+        }
+
+
+@dataclass
+class SchemaSet:
+    """Every schema by name ("exemplar", "evidence", ...) and the vocabularies they use."""
+
+    schemas: dict[str, dict] = field(default_factory=dict)
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)
+
+    def validator(self, name: str) -> Draft202012Validator:
+        return Draft202012Validator(self.schemas[name], registry=self.registry, format_checker=FORMAT_CHECKER)
+
+    def bundled(self, name: str) -> dict:
+        """A self-contained copy of a schema, for publishing: references inlined under $defs."""
+        defs: dict[str, dict] = {}
+
+        def inline(node):
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith(("urn:whatworks:")):
+                    target = self.registry.resolver().lookup(ref).contents
+                    key = ref.rsplit(":", 1)[-1].replace("#/$defs/", "-")
+                    if key not in defs:
+                        defs[key] = {}
+                        defs[key] = inline({k: v for k, v in target.items() if k not in ("$id", "$schema", "$defs")})
+                    return {**{k: inline(v) for k, v in node.items() if k != "$ref"}, "$ref": f"#/$defs/{key}"}
+                return {k: inline(v) for k, v in node.items()}
+            if isinstance(node, list):
+                return [inline(item) for item in node]
+            return node
+
+        body = inline(self.schemas[name])
+        body.pop("$id", None)
+        return {**body, "$defs": {**body.get("$defs", {}), **defs}}
+
+
+def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[Problem]]:
+    """Read schemas/*.schema.json and schemas/vocabularies/*.yaml; report any problem in them."""
+    problems: list[Problem] = []
+    result = SchemaSet()
+    for path in sorted(schemas_dir.glob("*.schema.json")):
+        try:
+            result.schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(display_path(path), 1, 1, "$", f"cannot read the schema: {error}"))
+        except json.JSONDecodeError as error:
+            problems.append(Problem(display_path(path), error.lineno, error.colno, "$", f"invalid JSON: {error.msg}"))
+    if "vocabulary" not in result.schemas:
+        problems.append(Problem(display_path(schemas_dir), 1, 1, "$", "vocabulary.schema.json is missing"))
+        return result, problems
+    resources = [(s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in result.schemas.values() if "$id" in s]
+    result.registry = Registry().with_resources(resources)
+
+    vocabulary_validator = result.validator("vocabulary")
+    documents: list[Document] = []
+    for path in sorted((schemas_dir / "vocabularies").glob("*.yaml")):
+        doc = load_document(path)
+        problems.extend(doc.problems)
+        if doc.problems:
+            continue
+        errors = sorted(vocabulary_validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+        problems.extend(doc.problem(e.absolute_path, e.message) for e in errors)
+        if errors:
+            continue
+        data = doc.data
+        if data["id"] != path.stem:
+            problems.append(doc.problem(("id",), f"the vocabulary id '{data['id']}' must equal the file name '{path.stem}'"))
+        terms: dict[str, dict] = {}
+        for index, term in enumerate(data["terms"]):
+            if term["id"] in terms:
+                problems.append(doc.problem(("terms", index, "id"), f"duplicate term '{term['id']}'"))
+            terms[term["id"]] = term
+        result.vocabularies[data["id"]] = Vocabulary(data["id"], data["title"], data["description"], terms, path)
+        documents.append(doc)
+
+    # The SHANARRI crosswalk must point at real Every Child Matters terms.
+    ecm = result.vocabularies.get("ecm-outcomes")
+    for doc in documents:
+        for index, term in enumerate(doc.data["terms"]):
+            for position, target in enumerate(term.get("ecm", [])):
+                if ecm is None or target not in ecm.terms:
+                    problems.append(doc.problem(("terms", index, "ecm", position), f"'{target}' is not an Every Child Matters outcome"))
+
+    result.registry = result.registry.with_resources(
+        (VOCABULARY_URN + v.id, Resource.from_contents(v.as_schema(), default_specification=DRAFT202012))
+        for v in result.vocabularies.values()
+    )
+    return result, problems

@@ -1,0 +1,303 @@
+"""Validate the content: every file, every error, each pointing at a line and column.
+
+Order: YAML (load.py), then the JSON Schema, then checks across records that a
+schema cannot express (ids, references, sources, dates).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema.exceptions import ValidationError
+
+from .load import Document, load_document
+from .problems import Problem, display_path
+from .schemas import SchemaSet, Vocabulary, load_schema_set
+
+# Folder name under content/ -> the schema its records follow.
+RECORD_KINDS = {"exemplars": "exemplar", "evidence": "evidence"}
+
+
+@dataclass
+class Record:
+    kind: str  # "exemplars" or "evidence": the folder, and the URL section
+    doc: Document
+    schema_valid: bool = True
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+    @property
+    def id(self) -> str:
+        return self.doc.data["id"]
+
+
+@dataclass
+class Corpus:
+    root: Path
+    schema_set: SchemaSet
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {kind: {} for kind in RECORD_KINDS})
+
+    @property
+    def vocabularies(self) -> dict[str, Vocabulary]:
+        return self.schema_set.vocabularies
+
+    @property
+    def exemplars(self) -> dict[str, Record]:
+        return self.records["exemplars"]
+
+    @property
+    def evidence(self) -> dict[str, Record]:
+        return self.records["evidence"]
+
+
+@dataclass
+class Result:
+    corpus: Corpus
+    problems: list[Problem]
+    files_checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class UsageError(Exception):
+    """A path the validator cannot use: the caller's mistake, not the content's."""
+
+
+def did_you_mean(value, allowed) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _quote(value) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fields", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "nothing (the value is empty)"
+    for python_type, name in ((bool, "true/false"), (str, "text"), (int, "a number"), (float, "a number"),
+                              (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__
+
+
+def describe(error: ValidationError, doc: Document) -> list[Problem]:
+    """Turn one jsonschema error into problems whose message says what is allowed."""
+    parts = list(error.absolute_path)
+    keyword, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    name = schema.get("title") or (str(parts[-1]) if parts else "record")
+    hint = schema.get("description", "")
+
+    if keyword == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        return [
+            doc.problem(parts + [extra], f"unknown field '{extra}'{did_you_mean(extra, allowed)} Allowed here: {', '.join(allowed)}", key=True)
+            for extra in value if extra not in allowed
+        ]
+    if keyword == "required":
+        missing = [field_name for field_name in expected if field_name not in value]
+        props = schema.get("properties", {})
+        why = f": {schema['description']}" if "description" in schema and not props else ""
+        return [doc.problem(parts, f"missing required field '{m}'" + (f" ({props[m]['title']})" if "title" in props.get(m, {}) else "") + why)
+                for m in missing]
+    if keyword == "enum":
+        if VOCAB_MARK in schema.get("$id", ""):
+            message = f"{_quote(value)} is not an allowed {name}{did_you_mean(value, expected)} Allowed: {', '.join(expected)}"
+        else:
+            message = f"{_quote(value)} is not allowed{did_you_mean(value, expected)} Allowed: {', '.join(map(str, expected))}"
+        return [doc.problem(parts, message)]
+    if keyword == "const":
+        return [doc.problem(parts, f"must be {expected!r}, not {_quote(value)}")]
+    if keyword == "type":
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+        return [doc.problem(parts, f"{name}: expected {wanted}, got {_type_name(value)}")]
+    if keyword == "format":
+        if expected in ("date", "partial-date"):
+            form = "YYYY-MM-DD" if expected == "date" else "YYYY-MM-DD, YYYY-MM or YYYY"
+            return [doc.problem(parts, f"{_quote(value)} is not a real date written {form}")]
+        return [doc.problem(parts, f"{_quote(value)} is not a valid {expected}")]
+    if keyword == "pattern":
+        return [doc.problem(parts, f"{name}: {_quote(value)} is not in the required form. {hint}".rstrip())]
+    if keyword == "minLength":
+        return [doc.problem(parts, f"{name}: too short, {len(value)} characters; at least {expected} needed")]
+    if keyword == "maxLength":
+        return [doc.problem(parts, f"{name}: too long, {len(value):,} characters; at most {expected:,} allowed")]
+    if keyword == "minItems":
+        return [doc.problem(parts, f"{name}: needs at least {expected} item{'s' if expected != 1 else ''}, has {len(value)}")]
+    if keyword == "maxItems":
+        return [doc.problem(parts, f"{name}: at most {expected} items allowed, has {len(value)}")]
+    if keyword == "uniqueItems":
+        seen, repeated = [], []
+        for item in value:
+            (repeated if item in seen else seen).append(item)
+        return [doc.problem(parts, f"{name}: lists {', '.join(_quote(r) for r in repeated)} more than once")]
+    if keyword in ("minimum", "exclusiveMinimum"):
+        return [doc.problem(parts, f"{name}: must not be {'negative' if expected == 0 else f'less than {expected}'}, got {value}")]
+    return [doc.problem(parts, error.message)]
+
+
+VOCAB_MARK = "urn:whatworks:vocabulary:"
+
+
+def _collect(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return files
+
+
+def check_project(root: Path, paths: list[Path] | None = None) -> Result:
+    """Validate the vocabularies and every record under root/content.
+
+    With `paths`, also load those files (which may lie outside content/, e.g. test
+    fixtures) and report only their problems; references still resolve against the
+    whole content, as they will on the site.
+    """
+    schema_set, problems = load_schema_set(root / "schemas", load_document)
+    corpus = Corpus(root, schema_set)
+    if problems:
+        return Result(corpus, problems, 0)
+
+    content = root / "content"
+    files = {p.resolve(): p for p in _collect([content / kind for kind in RECORD_KINDS if (content / kind).is_dir()])}
+    selected = None
+    if paths:
+        selected = {p.resolve() for p in _collect(paths)}
+        files.update({p.resolve(): p for p in _collect(paths)})
+
+    validators = {kind: schema_set.validator(schema) for kind, schema in RECORD_KINDS.items()}
+    loaded: list[Record] = []
+    for resolved, path in sorted(files.items()):
+        kind = path.parent.name
+        if kind not in RECORD_KINDS:
+            problems.append(Problem(display_path(path), 1, 1, "$", f"cannot tell the record type: put the file in a folder named {' or '.join(RECORD_KINDS)}"))
+            continue
+        if path.suffix != ".yaml":
+            problems.append(Problem(display_path(path), 1, 1, "$", f"record files end in .yaml; rename it to {path.stem}.yaml"))
+            continue
+        doc = load_document(path)
+        problems.extend(doc.problems)
+        if doc.problems:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(doc.problem((), f"a record is a mapping of fields, not {_type_name(doc.data)}"))
+            continue
+        errors = list(validators[kind].iter_errors(doc.data))
+        for error in errors:
+            problems.extend(describe(error, doc))
+        loaded.append(Record(kind, doc, schema_valid=not errors))
+
+    problems.extend(_cross_record_checks(corpus, loaded))
+    if selected is not None:
+        chosen = {display_path(p) for p in selected}
+        problems = [p for p in problems if p.file in chosen]
+    return Result(corpus, sorted(set(problems)), len(selected) if selected is not None else len(files))
+
+
+def _cross_record_checks(corpus: Corpus, records: list[Record]) -> list[Problem]:
+    problems: list[Problem] = []
+    first_seen: dict[str, Record] = {}
+    for record in records:
+        doc = record.doc
+        if not isinstance(record.data.get("id"), str):
+            continue  # the schema has reported it
+        if record.id != doc.path.stem:
+            problems.append(doc.problem(("id",), f"the id '{record.id}' must equal the file name without .yaml ('{doc.path.stem}'); rename the file or change the id"))
+        if record.id in first_seen:
+            other = first_seen[record.id].doc
+            problems.append(doc.problem(("id",), f"the id '{record.id}' is already used by {display_path(other.path)}; ids are unique across all records"))
+            continue
+        first_seen[record.id] = record
+
+    # References may name a record with errors of its own: it exists, so that is no error here.
+    known = {kind: {r.id for r in first_seen.values() if r.kind == kind} for kind in RECORD_KINDS}
+    for record in records:
+        problems.extend(_check_references(known, record))
+        if record.schema_valid:
+            problems.extend(_check_sources(record))
+            problems.extend(_check_dates(record))
+    for record in first_seen.values():
+        if record.schema_valid:
+            corpus.records[record.kind][record.id] = record
+    return problems
+
+
+def _check_references(known: dict[str, set[str]], record: Record) -> list[Problem]:
+    problems = []
+    fields = {"related_evidence": "evidence", "related_exemplars": "exemplars", "exemplars": "exemplars"}
+    for field_name, target_kind in fields.items():
+        targets = record.data.get(field_name)
+        if not isinstance(targets, list):
+            continue
+        for index, target in enumerate(targets):
+            if not isinstance(target, str):
+                continue
+            if target == record.data.get("id"):
+                problems.append(record.doc.problem((field_name, index), "a record cannot refer to itself"))
+            elif target not in known[target_kind]:
+                noun = "exemplar" if target_kind == "exemplars" else "evidence record"
+                problems.append(record.doc.problem((field_name, index), f"there is no {noun} with the id '{target}'{did_you_mean(target, sorted(known[target_kind]))}"))
+    return problems
+
+
+def _source_refs(data: dict):
+    """Every place a record names one of its own sources: (path, source id)."""
+    sources_of = {
+        ("reach", "source"): data.get("reach", {}).get("source"),
+        ("cost", "source"): data.get("cost", {}).get("source"),
+        ("evidence_rating", "basis"): data.get("evidence_rating", {}).get("basis"),
+        ("reflective_questions", "quoted_from"): data.get("reflective_questions", {}).get("quoted_from"),
+    }
+    yield from ((path, ref) for path, ref in sources_of.items() if ref is not None)
+    for index, figure in enumerate(data.get("impact", {}).get("figures", [])):
+        yield ("impact", "figures", index, "source"), figure["source"]
+    for index, quotation in enumerate(data.get("quotations", [])):
+        yield ("quotations", index, "source"), quotation["source"]
+
+
+def _check_sources(record: Record) -> list[Problem]:
+    if record.kind != "exemplars":
+        return []
+    problems = []
+    ids: list[str] = []
+    for index, source in enumerate(record.data["sources"]):
+        if source["id"] in ids:
+            problems.append(record.doc.problem(("sources", index, "id"), f"duplicate source id '{source['id']}'"))
+        ids.append(source["id"])
+    for path, ref in _source_refs(record.data):
+        if ref not in ids:
+            problems.append(record.doc.problem(path, f"'{ref}' is not the id of an entry in sources{did_you_mean(ref, ids)} Sources: {', '.join(ids)}"))
+    headlines = [i for i, f in enumerate(record.data["impact"]["figures"]) if f.get("headline")]
+    for index in headlines[1:]:
+        problems.append(record.doc.problem(("impact", "figures", index, "headline"), "only one figure may be the headline"))
+    return problems
+
+
+def _check_dates(record: Record) -> list[Problem]:
+    problems = []
+    dates = record.data["dates"]
+    if dates["updated"] < dates["published"]:
+        problems.append(record.doc.problem(("dates", "updated"), f"updated ({dates['updated']}) is before published ({dates['published']})"))
+    period = record.data.get("period", {})
+    if "start" in period and "end" in period and period["end"] < period["start"]:
+        problems.append(record.doc.problem(("period", "end"), f"the period ends ({period['end']}) before it starts ({period['start']})"))
+    return problems

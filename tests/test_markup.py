@@ -1,0 +1,20 @@
+"""Record text reaches pages as text or cleaned Markdown, never as live markup."""
+
+from generator.markup import markdown_block, markdown_inline
+
+
+def test_inline_text_loses_all_markdown_and_html_meaning():
+    out = markdown_inline("A *b* <script>x</script> [l](javascript:x) {{ x }}")
+    assert "<" not in out and "*" not in out and "[" not in out and "{{" not in out
+    assert "&#60;script&#62;" in out
+
+
+def test_markdown_fields_keep_lists_and_safe_links_only():
+    out = markdown_block("- one\n- [ok](https://example.org)\n- [bad](javascript:alert(1))\n\n<script>alert(1)</script><img src=x onerror=alert(1)>")
+    assert "<li>one</li>" in out
+    assert 'href="https://example.org"' in out
+    assert "javascript" not in out and "<script" not in out and "onerror" not in out and "<img" not in out
+
+
+def test_bidirectional_controls_are_removed():
+    assert "\u202e" not in markdown_inline("abc\u202edef")

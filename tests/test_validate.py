@@ -1,0 +1,124 @@
+"""The validator on fixtures and on the real content: messages, positions, formats, exit codes."""
+
+import json
+import shutil
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_generator
+from generator.validate import check_project
+
+
+def test_every_record_in_content_is_valid():
+    result = check_project(ROOT)
+    assert result.problems == []
+    assert len(result.corpus.exemplars) >= 7
+    assert len(result.corpus.evidence) >= 15
+
+
+def test_valid_fixtures_pass_and_exit_zero():
+    result = run_generator("validate", "tests/fixtures/valid")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+    assert "2 files checked: all valid" in result.stderr
+
+
+def test_invalid_fixtures_match_the_golden_output():
+    """Every error, one per line, as FILE:LINE:COL: $.path: message."""
+    result = run_generator("validate", "tests/fixtures/invalid")
+    assert result.returncode == 1
+    assert result.stdout == (FIXTURES / "invalid" / "expected.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("theme-typo", ":17:31: $.themes[1]: 'attendence' is not an allowed Theme; did you mean 'attendance'?"),
+    ("unknown-field", ":5:1: $.sumary: unknown field 'sumary'; did you mean 'summary'?"),
+    ("duplicate-key", ":22:1: $.why: duplicate field 'why' (first given on line 21)"),
+    ("impossible-date", ":56:14: $.dates.published: '2023-02-30' is not a real date"),
+    ("validated-without-basis", "$.evidence_rating: missing required field 'basis'"),
+    ("broken-references", "$.related_exemplars[0]: there is no exemplar with the id 'warington-family-support-model'; did you mean 'warrington-family-support-model'?"),
+    ("id-not-file-name", ":3:5: $.id: the id 'another-name' must equal the file name"),
+    ("syntax-error", ":5:8: $: YAML syntax error"),
+])
+def test_each_invalid_case_names_line_column_and_field(case, expected):
+    result = run_generator("validate", f"tests/fixtures/invalid/exemplars/{case}.yaml")
+    assert result.returncode == 1
+    assert f"tests/fixtures/invalid/exemplars/{case}.yaml" in result.stdout
+    assert expected in result.stdout
+
+
+def test_every_error_is_reported_not_just_the_first():
+    result = run_generator("validate", "tests/fixtures/invalid/exemplars/wrong-types.yaml")
+    assert len(result.stdout.splitlines()) == 3
+
+
+def test_json_format_is_a_machine_readable_list():
+    result = run_generator("validate", "--format", "json", "tests/fixtures/invalid/exemplars/theme-typo.yaml")
+    assert result.returncode == 1
+    [problem] = json.loads(result.stdout)
+    assert problem["file"] == "tests/fixtures/invalid/exemplars/theme-typo.yaml"
+    assert (problem["line"], problem["column"], problem["path"]) == (17, 31, "$.themes[1]")
+
+
+def test_github_format_prints_annotations():
+    result = run_generator("validate", "--format", "github", "tests/fixtures/invalid/exemplars/theme-typo.yaml")
+    line = result.stdout.strip()
+    assert line.startswith("::error file=tests/fixtures/invalid/exemplars/theme-typo.yaml,line=17,col=31,title=$.themes[1]::")
+
+
+def test_bad_usage_exits_two_without_a_traceback():
+    missing = run_generator("validate", "no/such/path.yaml")
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+    bad_format = run_generator("validate", "--format", "xml")
+    assert bad_format.returncode == 2
+    for result in (missing, bad_format):
+        assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_file_outside_a_kind_folder_is_reported(tmp_path):
+    stray = tmp_path / "stray.yaml"
+    shutil.copy(FIXTURES / "valid" / "exemplars" / "fixture-exemplar.yaml", stray)
+    result = run_generator("validate", str(stray))
+    assert result.returncode == 1 and "cannot tell the record type" in result.stdout
+
+
+def test_broken_vocabulary_is_reported_with_its_position(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "schemas", project / "schemas")
+    shutil.copytree(ROOT / "content", project / "content")
+    vocabulary = project / "schemas" / "vocabularies" / "shanarri.yaml"
+    vocabulary.write_text(vocabulary.read_text().replace("ecm: [stay-safe]", "ecm: [stay-saef]"))
+    result = run_generator("--root", str(project), "validate")
+    assert result.returncode == 1
+    assert "shanarri.yaml:" in result.stdout and "'stay-saef' is not an Every Child Matters outcome" in result.stdout
+
+
+def _walk_properties(schema, where="$"):
+    for name, prop in schema.get("properties", {}).items():
+        yield f"{where}.{name}", prop
+        yield from _walk_properties(prop, f"{where}.{name}")
+        if isinstance(prop.get("items"), dict):
+            yield from _walk_properties(prop["items"], f"{where}.{name}[]")
+    for name, definition in schema.get("$defs", {}).items():
+        yield from _walk_properties(definition, f"$defs.{name}")
+
+
+@pytest.mark.parametrize("name", ["exemplar", "evidence", "common"])
+def test_schemas_document_every_property(name):
+    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    for where, prop in _walk_properties(schema):
+        if "$ref" in prop and "vocabulary" in prop["$ref"]:
+            continue  # a vocabulary carries its own title and description
+        if "$ref" in prop and len(prop) == 1:
+            continue  # a shared definition, documented where it is defined
+        assert prop.get("title") and prop.get("description"), f"{name}: {where} needs a title and a description"
+        if prop.get("type") == "object":
+            assert prop.get("additionalProperties") is False, f"{name}: {where} must forbid unknown fields"
+
+
+@pytest.mark.parametrize("name", ["exemplar", "evidence"])
+def test_records_require_schema_version_and_forbid_unknown_fields(name):
+    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text())
+    assert schema["additionalProperties"] is False
+    assert "schema_version" in schema["required"]
