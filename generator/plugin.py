@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .problems import format_text
-from .render import GeneratedPage, render_pages
+from .render import TEMPLATES, GeneratedPage, render_pages
 from .validate import check_project
 
 
@@ -40,6 +40,7 @@ class WhatWorksPlugin(BasePlugin):
         return files
 
     def on_serve(self, server, config, builder):
-        for folder in ("content", "schemas", "generator/templates"):
-            server.watch(str(self.root / folder))
+        for folder in (self.root / "content", self.root / "schemas", TEMPLATES):
+            if folder.is_dir():
+                server.watch(str(folder))
         return server

@@ -81,6 +81,14 @@ class Site:
     def phases(self, record: Record) -> str:
         return ", ".join(self.label("phases", p) for p in record.data.get("phases", []))
 
+    def card_facts(self, record: Record) -> list[tuple[str, str]]:
+        """Labelled facts for a card, leaving out what the source does not state."""
+        if record.kind == "exemplars":
+            facts = [("Where", self.place(record)), ("When", record.data["period"]["as_stated"]), ("Phase", self.phases(record))]
+        else:
+            facts = [("Published by", record.data["publisher"]), ("Date", record.data["date"]), ("Where", self.place(record))]
+        return [(label, plain(value)) for label, value in facts if value and not value.lower().startswith(("not stated", "not reported"))]
+
     def headline(self, record: Record) -> dict | None:
         figures = record.data.get("impact", {}).get("figures", [])
         return next((f for f in figures if f.get("headline")), None)

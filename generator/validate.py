@@ -186,6 +186,7 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
 
     validators = {kind: schema_set.validator(schema) for kind, schema in RECORD_KINDS.items()}
     loaded: list[Record] = []
+    unreadable: list[tuple[str, str]] = []  # (kind, file stem) of files that are not valid YAML
     for resolved, path in sorted(files.items()):
         kind = path.parent.name
         if kind not in RECORD_KINDS:
@@ -197,6 +198,7 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
         doc = load_document(path)
         problems.extend(doc.problems)
         if doc.problems:
+            unreadable.append((kind, path.stem))
             continue
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), f"a record is a mapping of fields, not {_type_name(doc.data)}"))
@@ -206,14 +208,14 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
             problems.extend(describe(error, doc))
         loaded.append(Record(kind, doc, schema_valid=not errors))
 
-    problems.extend(_cross_record_checks(corpus, loaded))
+    problems.extend(_cross_record_checks(corpus, loaded, unreadable))
     if selected is not None:
         chosen = {display_path(p) for p in selected}
         problems = [p for p in problems if p.file in chosen]
     return Result(corpus, sorted(set(problems)), len(selected) if selected is not None else len(files))
 
 
-def _cross_record_checks(corpus: Corpus, records: list[Record]) -> list[Problem]:
+def _cross_record_checks(corpus: Corpus, records: list[Record], unreadable: list[tuple[str, str]]) -> list[Problem]:
     problems: list[Problem] = []
     first_seen: dict[str, Record] = {}
     for record in records:
@@ -229,7 +231,10 @@ def _cross_record_checks(corpus: Corpus, records: list[Record]) -> list[Problem]
         first_seen[record.id] = record
 
     # References may name a record with errors of its own: it exists, so that is no error here.
+    # So may an unreadable file: its id should be its file name, and one error for it is enough.
     known = {kind: {r.id for r in first_seen.values() if r.kind == kind} for kind in RECORD_KINDS}
+    for kind, stem in unreadable:
+        known[kind].add(stem)
     for record in records:
         problems.extend(_check_references(known, record))
         if record.schema_valid:
