@@ -49,14 +49,14 @@ def _validated_corpus(root: Path):
 
 
 def cmd_render(args) -> int:
-    from .render import render_pages
+    from .render import render_site
     from .site_files import write_docs_folder
 
     corpus = _validated_corpus(args.root)
     if corpus is None:
         return 1
-    count = write_docs_folder(render_pages(corpus), args.root / "docs", Path(args.out))
-    print(f"wrote {count} pages to {args.out}", file=sys.stderr)
+    count = write_docs_folder(render_site(corpus), args.root / "docs", Path(args.out))
+    print(f"wrote {count} generated files to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .problems import format_text
-from .render import TEMPLATES, GeneratedPage, render_pages
+from .render import TEMPLATES, GeneratedFile, render_site
 from .validate import check_project
 
 
@@ -25,13 +25,13 @@ class WhatWorksPlugin(BasePlugin):
         if not result.ok:
             sys.stderr.write(format_text(result.problems))
             raise PluginError(f"{len(result.problems)} problem(s) in the content; nothing was built")
-        self.pages: list[GeneratedPage] = render_pages(result.corpus)
+        self.generated: list[GeneratedFile] = render_site(result.corpus)
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        for page in self.pages:
-            file = File.generated(config, page.src_uri, content=page.content)
-            file.edit_uri = page.source  # "edit this page" opens the record's YAML
+        for generated in self.generated:
+            file = File.generated(config, generated.src_uri, content=generated.content)
+            file.edit_uri = generated.source  # "edit this page" opens the record's YAML
             files.append(file)
         for file in files:
             # edit_uri in mkdocs.yml points at the repository root, not at docs/.

@@ -1,6 +1,6 @@
 """Records to Markdown pages, through the Jinja templates in generator/templates/.
 
-Pages are returned in memory, keyed by their path in the docs folder; the MkDocs plugin
+Files are returned in memory, each with its path in the docs folder; the MkDocs plugin
 adds them to the build and `python -m generator render` writes them to disk.
 """
 
@@ -24,10 +24,10 @@ FEATURED_COUNT = 3
 
 
 @dataclass(frozen=True)
-class GeneratedPage:
+class GeneratedFile:
     src_uri: str  # path in the docs folder, e.g. "exemplars/warrington-family-support-model.md"
-    content: str
-    source: str | None  # repository path of the file to edit for this page, if any
+    content: str | bytes  # Markdown for pages; any text or bytes for data files
+    source: str | None = None  # repository path of the file to edit for this page, if any
 
 
 def page_url(src_uri: str) -> str:
@@ -153,16 +153,21 @@ def _environment() -> Environment:
     return env
 
 
-def render_pages(corpus: Corpus) -> list[GeneratedPage]:
+def render_site(corpus: Corpus) -> list[GeneratedFile]:
+    """Every generated file of the site: pages, then data files."""
+    return render_pages(corpus)
+
+
+def render_pages(corpus: Corpus) -> list[GeneratedFile]:
     env = _environment()
     site = Site(corpus)
-    pages: list[GeneratedPage] = []
+    pages: list[GeneratedFile] = []
 
     def add(template: str, src_uri: str, source: str | None = None, **context) -> None:
         content = env.get_template(template).render(
             site=site, page_uri=src_uri, link=lambda target: relative_url(target, src_uri), **context
         )
-        pages.append(GeneratedPage(src_uri, content, source))
+        pages.append(GeneratedFile(src_uri, content, source))
 
     add("home.md.j2", "index.md")
     add("exemplar_index.md.j2", "exemplars/index.md")

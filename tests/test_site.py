@@ -195,7 +195,7 @@ def test_home_page_has_themes_featured_practice_and_rating_legend(site_dir):
 
 def _copy_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
-    for name in ("content", "schemas", "docs"):
+    for name in ("content", "schemas", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project
@@ -245,7 +245,8 @@ def test_render_writes_a_plain_docs_folder_that_builds_without_the_plugin(tmp_pa
     assert (docs / "exemplars/warrington-family-support-model.md").is_file()
     assert (docs / "about.md").is_file() and (docs / "assets/whatworks.css").is_file()
     config = (ROOT / "mkdocs.yml").read_text().replace("  - whatworks\n", "")
-    (tmp_path / "mkdocs.yml").write_text(config.replace("docs_dir: docs", f"docs_dir: {docs}"))
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}").replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    (tmp_path / "mkdocs.yml").write_text(config)
     out = tmp_path / "plain-site"
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(out)],
                            capture_output=True, text=True, timeout=300)
