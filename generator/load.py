@@ -16,6 +16,7 @@ from .problems import Problem, display_path, json_path
 
 MAX_FILE_BYTES = 1_000_000  # the longest real record is a few kilobytes
 MAX_DEPTH = 40
+MAX_VALUES = 20_000  # a real record has a few hundred; more means a mistake or an attack
 
 ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -62,6 +63,10 @@ class Document:
         return Problem(display_path(self.path), line, column, json_path(parts), message)
 
 
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
 def _mark(node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -93,8 +98,9 @@ def load_document(path: Path) -> Document:
         line, column = _position_of_offset(raw, error.start)
         return fail(line, column, "the file is not UTF-8 text; save it as UTF-8")
 
-    loader = _RecordLoader(text)
+    loader = None
     try:
+        loader = _RecordLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -102,10 +108,16 @@ def load_document(path: Path) -> Document:
         if "\t" in reason or "'\\t'" in reason:
             reason += " (YAML does not allow tabs for indentation: use spaces)"
         return fail(mark.line + 1, mark.column + 1, f"YAML syntax error: {reason}")
+    except yaml.reader.ReaderError as error:
+        line, column = _position_of_offset(text.encode("utf-8"), len(text[: error.position].encode("utf-8")))
+        return fail(line, column, f"the character U+{error.character:04X} is not allowed in YAML; remove it")
     except yaml.YAMLError as error:
         return fail(1, 1, f"YAML syntax error: {error}")
+    except RecursionError:
+        return fail(1, 1, "the YAML is nested too deeply to be a record")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         return fail(1, 1, "the file is empty; a record is a mapping of fields (see the schema)")
 
@@ -113,17 +125,21 @@ def load_document(path: Path) -> Document:
 
     def build(node, parts: tuple, depth: int):
         if id(node) in seen:
-            # A node met twice was reached through an alias: refuse it rather than expand it.
-            doc.problems.append(doc.problem(parts, "anchors and aliases (&name, *name) are not allowed in records; write the value out"))
+            # A node met twice was reached through an alias: refuse it rather than expand
+            # it, and say so once rather than for every use.
+            if not any("aliases" in p.message for p in doc.problems):
+                doc.problems.append(doc.problem(parts, "anchors and aliases (&name, *name) are not allowed in records; write the value out"))
             return None
         seen.add(id(node))
+        if len(seen) > MAX_VALUES:
+            raise _TooLarge
         doc.value_at[parts] = _mark(node)
         if depth > MAX_DEPTH:
             doc.problems.append(doc.problem(parts, f"nested more than {MAX_DEPTH} levels deep"))
             return None
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
-                doc.problems.append(doc.problem(parts, f"the tag {node.tag} is not allowed; write a plain mapping"))
+                doc.problems.append(doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; write a plain mapping"))
                 return None
             result: dict = {}
             for key_node, value_node in node.value:
@@ -141,7 +157,7 @@ def load_document(path: Path) -> Document:
                     first_line = doc.key_at[child][0]
                     line, column = _mark(key_node)
                     doc.problems.append(
-                        Problem(name, line, column, json_path(child), f"duplicate field '{key}' (first given on line {first_line}); keep one")
+                        Problem(name, line, column, json_path(child), f"duplicate field {key!r} (first given on line {first_line}); keep one")
                     )
                     continue
                 doc.key_at[child] = _mark(key_node)
@@ -149,11 +165,11 @@ def load_document(path: Path) -> Document:
             return result
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                doc.problems.append(doc.problem(parts, f"the tag {node.tag} is not allowed; write a plain list"))
+                doc.problems.append(doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; write a plain list"))
                 return None
             return [build(item, parts + (index,), depth + 1) for index, item in enumerate(node.value)]
         if node.tag not in ALLOWED_SCALAR_TAGS:
-            doc.problems.append(doc.problem(parts, f"the tag {node.tag} is not allowed; records hold plain text, numbers, true/false and lists"))
+            doc.problems.append(doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; they hold plain text, numbers, true/false, lists and mappings"))
             return None
         try:
             return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
@@ -161,8 +177,15 @@ def load_document(path: Path) -> Document:
             doc.problems.append(doc.problem(parts, f"cannot read this value: {error}"))
             return None
 
-    doc.data = build(root, (), 0)
+    try:
+        doc.data = build(root, (), 0)
+    except _TooLarge:
+        doc.problems[:] = [Problem(name, 1, 1, "$", f"the file holds more than {MAX_VALUES:,} values; a record is much smaller")]
     return doc
+
+
+class _TooLarge(Exception):
+    pass
 
 
 # A constructor detached from any stream, used only to turn scalar nodes into values

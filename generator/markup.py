@@ -7,6 +7,8 @@ converted here and then cleaned by nh3 to a short list of tags and link schemes.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import markdown
@@ -47,3 +49,13 @@ def markdown_block(text) -> Markup:
     )
     # Blank lines would end the raw HTML block in the page's Markdown.
     return Markup(re.sub(r"\n\s*\n", "\n", cleaned))
+
+
+def front_matter_value(text) -> Markup:
+    """A page's title or description for its YAML front matter.
+
+    MkDocs themes print these into the page head and header without escaping (they expect
+    titles taken from rendered HTML), so the text is HTML-escaped here, then written as a
+    JSON string, which YAML reads as a plain double-quoted scalar.
+    """
+    return Markup(json.dumps(html.escape(plain(text).replace("\n", " "), quote=True)))

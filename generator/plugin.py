@@ -6,6 +6,7 @@ stops the build with the validator's messages and leaves the previous site alone
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from .problems import format_text
 from .render import TEMPLATES, GeneratedFile, render_site
-from .validate import check_project
+from .validate import check_project, content_epoch
 
 
 class WhatWorksPlugin(BasePlugin):
@@ -26,6 +27,9 @@ class WhatWorksPlugin(BasePlugin):
             sys.stderr.write(format_text(result.problems))
             raise PluginError(f"{len(result.problems)} problem(s) in the content; nothing was built")
         self.generated: list[GeneratedFile] = render_site(result.corpus)
+        # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
+        # set; otherwise use the newest record date, never the clock.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(content_epoch(result.corpus)))
         return config
 
     def on_files(self, files: Files, config) -> Files:

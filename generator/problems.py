@@ -15,6 +15,13 @@ class Problem:
     path: str  # JSON path of the offending value, "$" for the whole document
     message: str
 
+    def __post_init__(self):
+        # One problem, one line: whatever a record contains, it cannot break the format.
+        for name in ("file", "path", "message"):
+            value = getattr(self, name)
+            if any(c in value for c in "\r\n\u2028\u2029"):
+                object.__setattr__(self, name, value.replace("\r", "\\r").replace("\n", "\\n").replace("\u2028", " ").replace("\u2029", " "))
+
 
 def json_path(parts) -> str:
     """("impact", "figures", 0, "value") -> "$.impact.figures[0].value"."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from .markup import markdown_block, markdown_inline, plain
+from .markup import front_matter_value, markdown_block, markdown_inline, plain
 from .validate import Corpus, Record
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -150,6 +150,7 @@ def _environment() -> Environment:
     env.filters["md"] = markdown_block
     env.filters["inline"] = markdown_inline
     env.filters["plain"] = plain
+    env.filters["front_matter"] = front_matter_value
     return env
 
 

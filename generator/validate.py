@@ -6,7 +6,10 @@ schema cannot express (ids, references, sources, dates).
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from jsonschema.exceptions import ValidationError
 from .load import Document, load_document
 from .problems import Problem, display_path
 from .schemas import SchemaSet, Vocabulary, load_schema_set
+
+MAX_ERRORS_PER_FILE = 50
 
 # Folder name under content/ -> the schema its records follow.
 RECORD_KINDS = {"exemplars": "exemplar", "evidence": "evidence"}
@@ -77,8 +82,8 @@ def did_you_mean(value, allowed) -> str:
 
 
 def _quote(value) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "...'"
+    text = repr(value)  # quotes, and escapes newlines and other invisible characters
+    return text if len(text) <= 60 else text[:56] + "...'"
 
 
 _TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fields", "integer": "a whole number",
@@ -95,17 +100,37 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-def describe(error: ValidationError, doc: Document) -> list[Problem]:
+def _field_title(schema_set: SchemaSet, schema: dict, parts: list) -> str | None:
+    """The title a contributor knows a field by: the property's own, not a shared definition's."""
+    def resolve(node: dict) -> dict:
+        while True:
+            if "$ref" in node:
+                node = schema_set.registry.resolver().lookup(node["$ref"]).contents
+            elif "allOf" in node and "properties" not in node and "items" not in node:
+                node = node["allOf"][0]
+            else:
+                return node
+
+    node, title = schema, None
+    for part in parts:
+        container = resolve(node)
+        node = container.get("items", {}) if isinstance(part, int) else container.get("properties", {}).get(part, {})
+        title = node.get("title") or resolve(node).get("title")
+    return title
+
+
+def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_schema: dict) -> list[Problem]:
     """Turn one jsonschema error into problems whose message says what is allowed."""
     parts = list(error.absolute_path)
     keyword, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
-    name = schema.get("title") or (str(parts[-1]) if parts else "record")
+    named_field = parts and isinstance(parts[-1], str)
+    name = (named_field and _field_title(schema_set, root_schema, parts)) or schema.get("title") or (str(parts[-1]) if parts else "record")
     hint = schema.get("description", "")
 
     if keyword == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         return [
-            doc.problem(parts + [extra], f"unknown field '{extra}'{did_you_mean(extra, allowed)} Allowed here: {', '.join(allowed)}", key=True)
+            doc.problem(parts + [extra], f"unknown field {_quote(extra)}{did_you_mean(extra, allowed) or '.'} Allowed here: {', '.join(allowed)}", key=True)
             for extra in value if extra not in allowed
         ]
     if keyword == "required":
@@ -116,9 +141,9 @@ def describe(error: ValidationError, doc: Document) -> list[Problem]:
                 for m in missing]
     if keyword == "enum":
         if VOCAB_MARK in schema.get("$id", ""):
-            message = f"{_quote(value)} is not an allowed {name}{did_you_mean(value, expected)} Allowed: {', '.join(expected)}"
+            message = f"{_quote(value)} is not an allowed {name}{did_you_mean(value, expected) or '.'} Allowed: {', '.join(expected)}"
         else:
-            message = f"{_quote(value)} is not allowed{did_you_mean(value, expected)} Allowed: {', '.join(map(str, expected))}"
+            message = f"{_quote(value)} is not allowed{did_you_mean(value, expected) or '.'} Allowed: {', '.join(map(str, expected))}"
         return [doc.problem(parts, message)]
     if keyword == "const":
         return [doc.problem(parts, f"must be {expected!r}, not {_quote(value)}")]
@@ -151,6 +176,39 @@ def describe(error: ValidationError, doc: Document) -> list[Problem]:
 
 
 VOCAB_MARK = "urn:whatworks:vocabulary:"
+
+
+# Characters that change how text displays without being seen: bidirectional embeddings,
+# overrides and isolates ("Trojan Source"), and C0/C1 controls other than tab and newline.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _strings(value, parts=()):
+    if isinstance(value, str):
+        yield parts, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, parts + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, parts + (index,))
+
+
+def _check_invisible_characters(doc: Document) -> list[Problem]:
+    problems = []
+    for parts, text in _strings(doc.data):
+        match = _INVISIBLE.search(text)
+        if match:
+            code = f"U+{ord(match.group()):04X}"
+            problems.append(doc.problem(parts, f"contains the invisible control character {code} at character {match.start() + 1}; remove it"))
+    return problems
+
+
+def content_epoch(corpus: Corpus) -> int:
+    """The newest record date as a Unix time: a build date that depends on the content only."""
+    dates = [r.data["dates"]["updated"] for records in corpus.records.values() for r in records.values()]
+    newest = max(dates, default="1970-01-01")
+    return int(datetime.datetime.fromisoformat(newest).replace(tzinfo=datetime.timezone.utc).timestamp())
 
 
 def _collect(paths: list[Path]) -> list[Path]:
@@ -203,9 +261,13 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), f"a record is a mapping of fields, not {_type_name(doc.data)}"))
             continue
-        errors = list(validators[kind].iter_errors(doc.data))
+        problems.extend(_check_invisible_characters(doc))
+        # Stop early: a file with this many errors needs fixing, not a longer list.
+        errors = list(itertools.islice(validators[kind].iter_errors(doc.data), MAX_ERRORS_PER_FILE))
         for error in errors:
-            problems.extend(describe(error, doc))
+            problems.extend(describe(error, doc, schema_set, schema_set.schemas[RECORD_KINDS[kind]]))
+        if len(errors) == MAX_ERRORS_PER_FILE:
+            problems.append(doc.problem((), f"stopped after {MAX_ERRORS_PER_FILE} schema errors; fix these and validate again"))
         loaded.append(Record(kind, doc, schema_valid=not errors))
 
     problems.extend(_cross_record_checks(corpus, loaded, unreadable))
@@ -223,10 +285,10 @@ def _cross_record_checks(corpus: Corpus, records: list[Record], unreadable: list
         if not isinstance(record.data.get("id"), str):
             continue  # the schema has reported it
         if record.id != doc.path.stem:
-            problems.append(doc.problem(("id",), f"the id '{record.id}' must equal the file name without .yaml ('{doc.path.stem}'); rename the file or change the id"))
+            problems.append(doc.problem(("id",), f"the id {_quote(record.id)} must equal the file name without .yaml ({_quote(doc.path.stem)}); rename the file or change the id"))
         if record.id in first_seen:
             other = first_seen[record.id].doc
-            problems.append(doc.problem(("id",), f"the id '{record.id}' is already used by {display_path(other.path)}; ids are unique across all records"))
+            problems.append(doc.problem(("id",), f"the id {_quote(record.id)} is already used by {display_path(other.path)}; ids are unique across all records"))
             continue
         first_seen[record.id] = record
 
@@ -260,7 +322,7 @@ def _check_references(known: dict[str, set[str]], record: Record) -> list[Proble
                 problems.append(record.doc.problem((field_name, index), "a record cannot refer to itself"))
             elif target not in known[target_kind]:
                 noun = "exemplar" if target_kind == "exemplars" else "evidence record"
-                problems.append(record.doc.problem((field_name, index), f"there is no {noun} with the id '{target}'{did_you_mean(target, sorted(known[target_kind]))}"))
+                problems.append(record.doc.problem((field_name, index), f"there is no {noun} with the id {_quote(target)}{did_you_mean(target, sorted(known[target_kind]))}"))
     return problems
 
 
@@ -286,11 +348,11 @@ def _check_sources(record: Record) -> list[Problem]:
     ids: list[str] = []
     for index, source in enumerate(record.data["sources"]):
         if source["id"] in ids:
-            problems.append(record.doc.problem(("sources", index, "id"), f"duplicate source id '{source['id']}'"))
+            problems.append(record.doc.problem(("sources", index, "id"), f"duplicate source id {_quote(source['id'])}"))
         ids.append(source["id"])
     for path, ref in _source_refs(record.data):
         if ref not in ids:
-            problems.append(record.doc.problem(path, f"'{ref}' is not the id of an entry in sources{did_you_mean(ref, ids)} Sources: {', '.join(ids)}"))
+            problems.append(record.doc.problem(path, f"{_quote(ref)} is not the id of an entry in sources{did_you_mean(ref, ids) or '.'} Sources: {', '.join(ids)}"))
     headlines = [i for i, f in enumerate(record.data["impact"]["figures"]) if f.get("headline")]
     for index in headlines[1:]:
         problems.append(record.doc.problem(("impact", "figures", index, "headline"), "only one figure may be the headline"))

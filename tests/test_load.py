@@ -60,3 +60,8 @@ def test_byte_order_mark_and_windows_line_endings_are_accepted(tmp_path):
 def test_tabs_get_a_hint(tmp_path):
     problem = load(tmp_path, "place:\n\tarea: x\n").problems[0]
     assert problem.line == 2 and "tabs" in problem.message
+
+
+def test_characters_yaml_forbids_are_reported_with_their_position(tmp_path):
+    problem = load(tmp_path, "id: ok\ntitle: a\x1fb\n").problems[0]
+    assert "U+001F" in problem.message and (problem.line, problem.column) == (2, 9)
