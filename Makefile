@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render test browser clean
+.PHONY: site serve validate render new migrate test browser clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ validate: $(INSTALLED)
 
 render: $(INSTALLED)
 	$(BIN)/python -m generator render --out build/docs
+
+# make new KIND=exemplar TITLE="Breakfast club drop-in"   (KIND: exemplar or evidence)
+new: $(INSTALLED)
+	@if [ -z "$(TITLE)" ]; then echo 'usage: make new KIND=exemplar TITLE="Your title"' >&2; exit 2; fi
+	$(BIN)/python -m generator new $(or $(KIND),exemplar) --title "$(TITLE)"
+
+migrate: $(INSTALLED)
+	$(BIN)/python -m generator migrate
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser:

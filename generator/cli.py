@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .problems import FORMATTERS, format_text
-from .validate import UsageError, check_project
+from .validate import RECORD_KINDS, UsageError, check_project
 
 
 def project_root() -> Path:
@@ -92,6 +92,48 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    import datetime
+
+    from .scaffold import ScaffoldError, scaffold
+
+    result = check_project(args.root)
+    if result.problems and not result.corpus.records:
+        sys.stderr.write(format_text(result.problems))
+        return 1
+    try:
+        path, text = scaffold(result.corpus, args.kind, args.title, datetime.date.today())
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite, even in a race
+        stream.write(text)
+    print(f"wrote {path.relative_to(args.root)}: replace every TODO, then run `make validate`", file=sys.stderr)
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from .load import load_document
+    from .migrate import describe, migrate_project
+    from .schemas import load_schema_set
+    from .validate import RECORD_KINDS
+
+    schema_set, problems = load_schema_set(args.root / "schemas", load_document)
+    if problems:
+        sys.stderr.write(format_text(problems))
+        return 1
+    outcomes = migrate_project(args.root, schema_set, RECORD_KINDS, write=not args.check)
+    for outcome in outcomes:
+        if outcome.error or outcome.changed:
+            print(describe(outcome), file=sys.stderr)
+    errors = sum(1 for o in outcomes if o.error)
+    changed = sum(1 for o in outcomes if o.changed)
+    verb = "need migrating" if args.check else "migrated"
+    print(f"{len(outcomes)} records: {changed} {verb}, {errors} could not be read", file=sys.stderr)
+    return 1 if errors or (args.check and changed) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Validate and build the What Works knowledge base.")
     top.add_argument("--root", type=Path, default=None, help="project folder (default: the one holding content/ and schemas/)")
@@ -109,6 +151,14 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate, then build the site with MkDocs into --site-dir")
     build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
     build.set_defaults(run=cmd_build)
+    new = commands.add_parser("new", help="write a new record with every field, ready to fill in")
+    new.add_argument("kind", choices=sorted(RECORD_KINDS.values()), help="the kind of record")
+    new.add_argument("--title", required=True, help="its title; the id and file name are made from it")
+    new.set_defaults(run=cmd_new)
+
+    migrate = commands.add_parser("migrate", help="bring every record up to the current schema version")
+    migrate.add_argument("--check", action="store_true", help="only report records that need migrating (exit 1 if any)")
+    migrate.set_defaults(run=cmd_migrate)
     return top
 
 

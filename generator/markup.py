@@ -59,3 +59,9 @@ def front_matter_value(text) -> Markup:
     JSON string, which YAML reads as a plain double-quoted scalar.
     """
     return Markup(json.dumps(html.escape(plain(text).replace("\n", " "), quote=True)))
+
+
+def schema_text(text) -> Markup:
+    """A schema description for a page: escaped, with `code` spans shown as code."""
+    escaped = html.escape(plain(text), quote=False)
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))

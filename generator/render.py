@@ -12,8 +12,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from .markup import front_matter_value, markdown_block, markdown_inline, plain
-from .validate import Corpus, Record
+from .markup import front_matter_value, markdown_block, markdown_inline, plain, schema_text
+from .fields import record_fields, walk
+from .validate import RECORD_KINDS, Corpus, Record
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -151,6 +152,7 @@ def _environment() -> Environment:
     env.filters["inline"] = markdown_inline
     env.filters["plain"] = plain
     env.filters["front_matter"] = front_matter_value
+    env.filters["schema_text"] = schema_text
     return env
 
 
@@ -192,5 +194,8 @@ def render_pages(corpus: Corpus) -> list[GeneratedFile]:
                 vocabulary=vocabulary, term=term, section="Outcomes", section_uri="outcomes/index.md")
 
     add("ratings.md.j2", "ratings.md", "schemas/vocabularies/rating-levels.yaml")
+    kinds = [{"folder": folder, "schema": schema, "fields": list(walk(record_fields(corpus.schema_set, schema)))}
+             for folder, schema in RECORD_KINDS.items()]
+    add("reference.md.j2", "reference.md", kinds=kinds)
     return pages
 

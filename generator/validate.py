@@ -16,10 +16,11 @@ from pathlib import Path
 from jsonschema.exceptions import ValidationError
 
 from .load import Document, load_document
-from .problems import Problem, display_path
+from .problems import Problem, display_path, json_path
 from .schemas import SchemaSet, Vocabulary, load_schema_set
 
 MAX_ERRORS_PER_FILE = 50
+PLACEHOLDER = "TODO"  # what `python -m generator new` writes where a value is still needed
 
 # Folder name under content/ -> the schema its records follow.
 RECORD_KINDS = {"exemplars": "exemplar", "evidence": "evidence"}
@@ -124,7 +125,8 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
     parts = list(error.absolute_path)
     keyword, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
     named_field = parts and isinstance(parts[-1], str)
-    name = (named_field and _field_title(schema_set, root_schema, parts)) or schema.get("title") or (str(parts[-1]) if parts else "record")
+    name = ((named_field and _field_title(schema_set, root_schema, parts)) or schema.get("title")
+            or _field_title(schema_set, root_schema, _named_path(parts)) or "record")
     hint = schema.get("description", "")
 
     if keyword == "additionalProperties":
@@ -211,6 +213,20 @@ def content_epoch(corpus: Corpus) -> int:
     return int(datetime.datetime.fromisoformat(newest).replace(tzinfo=datetime.timezone.utc).timestamp())
 
 
+def _named_path(parts) -> list:
+    """The path without trailing list indexes: the field a list item belongs to."""
+    parts = list(parts)
+    while parts and isinstance(parts[-1], int):
+        parts.pop()
+    return parts
+
+
+def doc_value(data, parts):
+    for part in parts:
+        data = data[part]
+    return data
+
+
 def _collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
@@ -261,11 +277,17 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), f"a record is a mapping of fields, not {_type_name(doc.data)}"))
             continue
+        root_schema = schema_set.schemas[RECORD_KINDS[kind]]
         problems.extend(_check_invisible_characters(doc))
+        placeholders = {parts for parts, text in _strings(doc.data) if text.startswith(PLACEHOLDER)}
+        for parts in sorted(placeholders, key=lambda p: doc.position(p)):
+            title = _field_title(schema_set, root_schema, _named_path(parts)) or json_path(parts)
+            problems.append(doc.problem(parts, f"{title}: still the placeholder {_quote(doc_value(doc.data, parts))}; replace it"))
         # Stop early: a file with this many errors needs fixing, not a longer list.
         errors = list(itertools.islice(validators[kind].iter_errors(doc.data), MAX_ERRORS_PER_FILE))
         for error in errors:
-            problems.extend(describe(error, doc, schema_set, schema_set.schemas[RECORD_KINDS[kind]]))
+            if tuple(error.absolute_path) not in placeholders:  # already reported as a placeholder
+                problems.extend(describe(error, doc, schema_set, root_schema))
         if len(errors) == MAX_ERRORS_PER_FILE:
             problems.append(doc.problem((), f"stopped after {MAX_ERRORS_PER_FILE} schema errors; fix these and validate again"))
         loaded.append(Record(kind, doc, schema_valid=not errors))

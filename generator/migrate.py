@@ -1,0 +1,108 @@
+"""`python -m generator migrate`: bring records up to the current schema version.
+
+When a schema changes a field, its `schema_version` const goes up by one and a function
+is added to MIGRATIONS that turns a record of the old version into the new one. Records
+are edited in place with ruamel.yaml's round-trip mode, so comments, key order and
+formatting survive; each file is replaced atomically, and only when it changed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from .fields import record_fields
+from .problems import display_path
+from .schemas import SchemaSet
+
+# MIGRATIONS[kind][n] turns a record of schema version n into version n + 1, in place.
+# Every kind is at version 1 today, so there is nothing to migrate yet; the first change
+# that renames, moves or reshapes a field adds its function here, with a test.
+Migration = Callable[[CommentedMap], None]
+MIGRATIONS: dict[str, dict[int, Migration]] = {}
+
+
+@dataclass
+class Outcome:
+    path: Path
+    from_version: int | None
+    to_version: int
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.from_version != self.to_version
+
+
+def current_version(schema_set: SchemaSet, kind: str) -> int:
+    """The schema_version the kind's schema requires (its `const`)."""
+    field = next(f for f in record_fields(schema_set, kind) if f.name == "schema_version")
+    return int(field.allowed[0])
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip: keeps comments, order, quotes and flow style
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def migrate_file(path: Path, kind: str, target: int, *, write: bool) -> Outcome:
+    yaml = _yaml()
+    try:
+        record = yaml.load(path.read_text(encoding="utf-8"))
+    except Exception as error:  # ruamel raises many kinds; the validator explains them better
+        return Outcome(path, None, target, f"cannot read it ({type(error).__name__}); run `python -m generator validate` first")
+    version = record.get("schema_version") if isinstance(record, dict) else None
+    if not isinstance(version, int):
+        return Outcome(path, None, target, "no schema_version; run `python -m generator validate` first")
+    if version > target:
+        return Outcome(path, version, target, f"schema_version {version} is newer than this generator knows ({target}); update the generator")
+    steps = MIGRATIONS.get(kind, {})
+    for step in range(version, target):
+        if step not in steps:
+            return Outcome(path, version, target, f"no migration from version {step} to {step + 1} for {kind} records")
+        steps[step](record)
+        record["schema_version"] = step + 1
+    if write and version != target:
+        buffer = io.StringIO()
+        yaml.dump(record, buffer)
+        _replace_atomically(path, buffer.getvalue())
+    return Outcome(path, version, target)
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: an interrupted run never leaves half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def migrate_project(root: Path, schema_set: SchemaSet, kinds: dict[str, str], *, write: bool) -> list[Outcome]:
+    """Every record under root/content; `kinds` maps folder -> schema name."""
+    outcomes = []
+    for folder, kind in kinds.items():
+        target = current_version(schema_set, kind)
+        for path in sorted((root / "content" / folder).glob("*.yaml")):
+            outcomes.append(migrate_file(path, kind, target, write=write))
+    return outcomes
+
+
+def describe(outcome: Outcome) -> str:
+    name = display_path(outcome.path)
+    if outcome.error:
+        return f"{name}: {outcome.error}"
+    return f"{name}: schema version {outcome.from_version} -> {outcome.to_version}"
