@@ -1,0 +1,104 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every kind of page, keyboard, structure."""
+
+import difflib
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import ROOT
+
+MATERIAL_PARTIALS = Path(__import__("material").__file__).parent / "templates" / "partials"
+
+# One page of every kind the site generates.
+PAGES = [
+    "", "exemplars/", "exemplars/warrington-family-support-model/", "exemplars/new-cumnock-home-school-link-practitioner/",
+    "evidence/", "evidence/extended-schools-core-offer-2008/", "themes/", "themes/attendance/", "outcomes/",
+    "outcomes/shanarri/included/", "outcomes/every-child-matters/enjoy-and-achieve/", "ratings/", "reference/",
+    "about/", "accessibility/",
+]
+
+
+def _violations(page) -> list[str]:
+    result = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result.response["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violations(browser, site_url, path, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+    assert _violations(page) == []
+    context.close()
+
+
+def test_axe_finds_no_violations_in_print_view(browser, site_url):
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    page.goto(site_url + "exemplars/school-home-support-liverpool-sefton/")
+    assert _violations(page) == []
+    page.close()
+
+
+def test_structure_language_skip_link_landmarks_headings(browser, site_url):
+    page = browser.new_page()
+    for path in PAGES:
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert page.locator("a.md-skip").count() == 1
+        for role in ("banner", "navigation", "main", "contentinfo"):
+            assert page.get_by_role(role).count() >= 1, f"{path}: no {role} landmark"
+        levels = page.evaluate("[...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')].map(h => +h.tagName[1])")
+        assert levels[0] == 1 and levels.count(1) == 1, path
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, f"{path}: heading h{before} is followed by h{after}"
+    page.close()
+
+
+def test_keyboard_reaches_every_link_in_an_exemplar_with_visible_focus(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "exemplars/school-home-support-liverpool-sefton/")
+    targets = page.evaluate("[...document.querySelectorAll('article a[href], article button')].filter(e => e.offsetParent !== null).length")
+    reached, unmarked = set(), []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => {
+            const e = document.activeElement;
+            if (!e || !e.closest('article')) return null;
+            const style = getComputedStyle(e);
+            const marked = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== 'none';
+            return {id: [...document.querySelectorAll('article a[href], article button')].indexOf(e), marked};
+        }""")
+        if focused and focused["id"] >= 0:
+            reached.add(focused["id"])
+            if not focused["marked"]:
+                unmarked.append(focused["id"])
+        if len(reached) == targets:
+            break
+    assert len(reached) == targets, f"reached {len(reached)} of {targets} links and buttons"
+    assert unmarked == [], "focus is not visible on some elements"
+    page.close()
+
+
+def test_rating_badges_carry_their_level_as_text(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "exemplars/")
+    badges = page.locator(".ww-badge")
+    assert badges.count() >= 7
+    for text in badges.all_inner_texts():
+        assert text in {"Validated", "Promising", "Emerging", "Not rated"}
+    page.close()
+
+
+def test_search_partial_override_differs_from_material_only_by_the_dialog_name():
+    ours = (ROOT / "overrides/partials/search.html").read_text().splitlines()
+    theirs = (MATERIAL_PARTIALS / "search.html").read_text().splitlines()
+    changes = [line for line in difflib.unified_diff(theirs, ours, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    code_changes = [line for line in changes if not line.startswith("- ") and "This file was automatically generated" not in line]
+    added = [line for line in code_changes if line.startswith("+") and not line.startswith("+  ")]
+    assert added == ['+<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">']
