@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .problems import format_text
+from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
 from .validate import check_project, content_epoch
 
@@ -42,6 +43,35 @@ class WhatWorksPlugin(BasePlugin):
             if not file.generated_by and file.src_uri.endswith(".md"):
                 file.edit_uri = f"docs/{file.src_uri}"
         return files
+
+    def on_env(self, env, config, files: Files):
+        # MkDocs renders pages one by one after this; show how far it has got.
+        self.bar = None
+        pages = len(files.documentation_pages())
+        if showing(pages):
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Building pages", total=pages)
+        return env
+
+    def on_post_page(self, output: str, page, config) -> str:
+        if getattr(self, "bar", None):
+            self.bar.advance(self.task)
+        return output
+
+    def on_post_build(self, config):
+        self._stop_bar()
+
+    def on_build_error(self, error):
+        self._stop_bar()
+
+    def _stop_bar(self):
+        if getattr(self, "bar", None):
+            self.bar.stop()
+            self.bar = None
 
     def on_serve(self, server, config, builder):
         for folder in (self.root / "content", self.root / "schemas", TEMPLATES):

@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from .load import Document, load_document
 from .problems import Problem, display_path, json_path
+from .progress import track
 from .schemas import SchemaSet, Vocabulary, load_schema_set
 
 MAX_ERRORS_PER_FILE = 50
@@ -261,7 +262,7 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
     validators = {kind: schema_set.validator(schema) for kind, schema in RECORD_KINDS.items()}
     loaded: list[Record] = []
     unreadable: list[tuple[str, str]] = []  # (kind, file stem) of files that are not valid YAML
-    for resolved, path in sorted(files.items()):
+    for resolved, path in track(sorted(files.items()), "Validating records"):
         kind = path.parent.name
         if kind not in RECORD_KINDS:
             problems.append(Problem(display_path(path), 1, 1, "$", f"cannot tell the record type: put the file in a folder named {' or '.join(RECORD_KINDS)}"))
