@@ -11,7 +11,7 @@ import re
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -47,3 +47,9 @@ def markdown_block(text) -> Markup:
     )
     # Blank lines would end the raw HTML block in the page's Markdown.
     return Markup(re.sub(r"\n\s*\n", "\n", cleaned))
+
+
+def code_spans(text) -> Markup:
+    """Schema prose for an HTML page: escaped, with `backticks` shown as code."""
+    escaped = str(escape(plain(text)))
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))

@@ -62,8 +62,9 @@ def text_of(site_dir: Path, url_path: str) -> str:
 
 
 def test_a_page_for_every_record_theme_and_outcome(site_dir):
-    expected = ["", "exemplars/", "evidence/", "themes/", "outcomes/", "ratings/", "about/"]
+    expected = ["", "exemplars/", "evidence/", "themes/", "outcomes/", "ratings/", "about/", "packs/", "compare/", "data/", "licence/"]
     expected += [f"exemplars/{i}/" for i in CORPUS.exemplars] + [f"evidence/{i}/" for i in CORPUS.evidence]
+    expected += [f"packs/{i}/" for i in CORPUS.packs]
     expected += [f"themes/{t}/" for t in CORPUS.vocabularies["themes"].terms]
     expected += [f"outcomes/every-child-matters/{t}/" for t in CORPUS.vocabularies["ecm-outcomes"].terms]
     expected += [f"outcomes/shanarri/{t}/" for t in CORPUS.vocabularies["shanarri"].terms]
