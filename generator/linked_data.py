@@ -10,6 +10,7 @@ import json
 
 from markupsafe import Markup
 
+from .compare import place
 from .site import EDITORS, LICENCE, SITE_NAME, Site
 from .validate import Record
 
@@ -78,7 +79,7 @@ def _page(site: Site, record: Record, kind: str) -> dict:
 def exemplar(site: Site, record: Record) -> dict:
     data = record.data
     page = _page(site, record, "CreativeWork")
-    page["spatialCoverage"] = {"@type": "Place", "name": site.place(record)}
+    page["spatialCoverage"] = {"@type": "Place", "name": place(site, record)}
     period = data["period"]
     if "start" in period:
         page["temporalCoverage"] = f"{period['start']}/{period.get('end', '..')}"  # ISO 8601 interval, open if ongoing

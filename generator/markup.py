@@ -53,3 +53,12 @@ def code_spans(text) -> Markup:
     """Schema prose for an HTML page: escaped, with `backticks` shown as code."""
     escaped = str(escape(plain(text)))
     return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))
+
+
+def front_matter(text) -> str:
+    """A page's title or description for its front matter, escaped for HTML.
+
+    The theme prints page.meta.title and page.meta.description without escaping (in <title>,
+    in the header and in a meta attribute), so the escaping has to happen here.
+    """
+    return str(escape(plain(text).replace("\r", " ").replace("\n", " ")))

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from . import citation, compare, exports, linked_data
 from .feed import render_feed
-from .markup import code_spans, markdown_block, markdown_inline, plain
+from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
 from .redirects import render_redirects
 from .site import FRAMEWORKS, LICENCE, SITE_NAME, GeneratedFile, Site, clock, relative_url
 from .validate import Corpus
@@ -37,6 +37,7 @@ def environment(site: Site) -> Environment:
     env.filters["plain"] = plain
     env.filters["clock"] = clock
     env.filters["code_spans"] = code_spans
+    env.filters["front_matter"] = front_matter
     env.globals.update(
         json_ld=partial(linked_data.json_ld, site),
         citation_text=partial(citation.citation_text, site),
