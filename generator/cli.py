@@ -48,14 +48,34 @@ def _validated_corpus(root: Path):
     return result.corpus
 
 
+def site_url(root: Path) -> str:
+    """mkdocs.yml's site_url, read without MkDocs so that rendering does not need it."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml may hold tags such as !!python/name for extensions; they do not matter here.
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise UsageError(f"cannot read site_url from {root / 'mkdocs.yml'}: {error}") from error
+    url = config.get("site_url") if isinstance(config, dict) else None
+    if not url:
+        raise UsageError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
+    return url
+
+
 def cmd_render(args) -> int:
     from .render import render_site
     from .site_files import write_docs_folder
 
+    url = site_url(args.root)
     corpus = _validated_corpus(args.root)
     if corpus is None:
         return 1
-    count = write_docs_folder(render_site(corpus), args.root / "docs", Path(args.out))
+    count = write_docs_folder(render_site(corpus, url), args.root / "docs", Path(args.out))
     print(f"wrote {count} generated files to {args.out}", file=sys.stderr)
     return 0
 

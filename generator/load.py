@@ -27,8 +27,9 @@ ALLOWED_SCALAR_TAGS = {
 }
 
 
-class _RecordLoader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps: dates stay strings for the schema to check."""
+class _RecordLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's C parser where installed) without implicit timestamps:
+    dates stay strings for the schema to check."""
 
 
 _RecordLoader.yaml_implicit_resolvers = {
@@ -105,8 +106,12 @@ def load_document(path: Path) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or error.context or "not valid YAML"
-        if "\t" in reason or "'\\t'" in reason:
+        lines = text.splitlines()
+        offending = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+        if offending == "\t" or "\t" in reason or "'\\t'" in reason:
             reason += " (YAML does not allow tabs for indentation: use spaces)"
+        if "nesting depth" in reason:  # libyaml's own limit
+            return fail(mark.line + 1, mark.column + 1, "the YAML is nested too deeply to be a record")
         return fail(mark.line + 1, mark.column + 1, f"YAML syntax error: {reason}")
     except yaml.reader.ReaderError as error:
         line, column = _position_of_offset(text.encode("utf-8"), len(text[: error.position].encode("utf-8")))

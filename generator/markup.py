@@ -13,7 +13,7 @@ import re
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -51,17 +51,16 @@ def markdown_block(text) -> Markup:
     return Markup(re.sub(r"\n\s*\n", "\n", cleaned))
 
 
-def front_matter_value(text) -> Markup:
-    """A page's title or description for its YAML front matter.
+def code_spans(text) -> Markup:
+    """Schema prose for an HTML page: escaped, with `backticks` shown as code."""
+    escaped = str(escape(plain(text)))
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))
 
-    MkDocs themes print these into the page head and header without escaping (they expect
-    titles taken from rendered HTML), so the text is HTML-escaped here, then written as a
-    JSON string, which YAML reads as a plain double-quoted scalar.
+
+def front_matter(text) -> str:
+    """A page's title or description for its front matter, escaped for HTML.
+
+    The theme prints page.meta.title and page.meta.description without escaping (in <title>,
+    in the header and in a meta attribute), so the escaping has to happen here.
     """
-    return Markup(json.dumps(html.escape(plain(text).replace("\n", " "), quote=True)))
-
-
-def schema_text(text) -> Markup:
-    """A schema description for a page: escaped, with `code` spans shown as code."""
-    escaped = html.escape(plain(text), quote=False)
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
+    return str(escape(plain(text).replace("\r", " ").replace("\n", " ")))

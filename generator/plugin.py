@@ -27,7 +27,9 @@ class WhatWorksPlugin(BasePlugin):
         if not result.ok:
             sys.stderr.write(format_text(result.problems))
             raise PluginError(f"{len(result.problems)} problem(s) in the content; nothing was built")
-        self.generated: list[GeneratedFile] = render_site(result.corpus)
+        if not config.site_url:
+            raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
+        self.generated: list[GeneratedFile] = render_site(result.corpus, config.site_url)
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
         # set; otherwise use the newest record date, never the clock.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(content_epoch(result.corpus)))

@@ -1,4 +1,5 @@
-"""Records to Markdown pages, through the Jinja templates in generator/templates/.
+"""Records to Markdown pages, through the Jinja templates in generator/templates/, and the
+site's other generated files from one module each (data, feed, redirects).
 
 Files are returned in memory, each with its path in the docs folder; the MkDocs plugin
 adds them to the build and `python -m generator render` writes them to disk.
@@ -6,144 +7,28 @@ adds them to the build and `python -m generator render` writes them to disk.
 
 from __future__ import annotations
 
-import posixpath
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from .markup import front_matter_value, markdown_block, markdown_inline, plain, schema_text
+from . import citation, compare, exports, linked_data
+from .feed import render_feed
 from .fields import record_fields, walk
-from .validate import RECORD_KINDS, Corpus, Record
+from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
+from .redirects import render_redirects
+from .site import FRAMEWORKS, LICENCE, SITE_NAME, GeneratedFile, Site, clock, relative_url
+from .validate import RECORD_KINDS, Corpus
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# The outcome frameworks: URL folder -> vocabulary id.
-FRAMEWORKS = {"every-child-matters": "ecm-outcomes", "shanarri": "shanarri"}
-FRAMEWORK_FIELD = {"ecm-outcomes": "ecm", "shanarri": "shanarri"}
-FEATURED_COUNT = 3
+__all__ = ["TEMPLATES", "GeneratedFile", "render_site"]
 
 
-@dataclass(frozen=True)
-class GeneratedFile:
-    src_uri: str  # path in the docs folder, e.g. "exemplars/warrington-family-support-model.md"
-    content: str | bytes  # Markdown for pages; any text or bytes for data files
-    source: str | None = None  # repository path of the file to edit for this page, if any
-
-
-def page_url(src_uri: str) -> str:
-    """The site URL of a docs path with MkDocs' use_directory_urls: a/b.md -> a/b/."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
-
-
-def relative_url(target_uri: str, from_uri: str) -> str:
-    """A link from one page to another (or to a file) that works under any site prefix."""
-    target = page_url(target_uri) if target_uri.endswith(".md") else target_uri
-    base = page_url(from_uri)
-    link = posixpath.relpath(target or ".", base or ".")
-    if target.endswith("/") or not target:
-        link = link.rstrip("/") + "/" if link != "." else "./"
-    return link
-
-
-class Site:
-    """What templates ask of the corpus: labels, links between records, listings."""
-
-    def __init__(self, corpus: Corpus):
-        self.corpus = corpus
-        self.vocab = corpus.vocabularies
-
-    def label(self, vocabulary: str, term: str) -> str:
-        return self.vocab[vocabulary].label(term)
-
-    def exemplars(self) -> list[Record]:
-        rank = self.vocab["rating-levels"].terms
-        return sorted(self.corpus.exemplars.values(),
-                      key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower()))
-
-    def evidence(self) -> list[Record]:
-        by_title = sorted(self.corpus.evidence.values(), key=lambda r: r.data["title"].lower())
-        return sorted(by_title, key=lambda r: r.data["date"], reverse=True)
-
-    def uri(self, record: Record) -> str:
-        return f"{record.kind}/{record.id}.md"
-
-    def place(self, record: Record) -> str:
-        if record.kind == "exemplars":
-            place = record.data["place"]
-            parts = [place.get("setting"), place["area"], self.label("countries", place["country"])]
-        else:
-            parts = [self.label("countries", c) for c in record.data.get("countries", [])]
-        return ", ".join(plain(p) for p in parts if p)
-
-    def phases(self, record: Record) -> str:
-        return ", ".join(self.label("phases", p) for p in record.data.get("phases", []))
-
-    def card_facts(self, record: Record) -> list[tuple[str, str]]:
-        """Labelled facts for a card, leaving out what the source does not state."""
-        if record.kind == "exemplars":
-            facts = [("Where", self.place(record)), ("When", record.data["period"]["as_stated"]), ("Phase", self.phases(record))]
-        else:
-            facts = [("Published by", record.data["publisher"]), ("Date", record.data["date"]), ("Where", self.place(record))]
-        return [(label, plain(value)) for label, value in facts if value and not value.lower().startswith(("not stated", "not reported"))]
-
-    def headline(self, record: Record) -> dict | None:
-        figures = record.data.get("impact", {}).get("figures", [])
-        return next((f for f in figures if f.get("headline")), None)
-
-    def source(self, record: Record, source_id: str) -> dict:
-        return next(s for s in record.data["sources"] if s["id"] == source_id)
-
-    def source_number(self, record: Record, source_id: str) -> int:
-        """Position of a source in the record's numbered Sources list."""
-        return 1 + [s["id"] for s in record.data["sources"]].index(source_id)
-
-    def evidence_for(self, exemplar: Record) -> list[Record]:
-        """Evidence the exemplar names, and evidence that names the exemplar."""
-        named = set(exemplar.data.get("related_evidence", []))
-        return [e for e in self.evidence() if e.id in named or exemplar.id in e.data.get("exemplars", [])]
-
-    def exemplars_for(self, evidence: Record) -> list[Record]:
-        named = set(evidence.data.get("exemplars", []))
-        return [x for x in self.exemplars() if x.id in named or evidence.id in x.data.get("related_evidence", [])]
-
-    def related_exemplars(self, exemplar: Record) -> list[Record]:
-        named = set(exemplar.data.get("related_exemplars", []))
-        return [x for x in self.exemplars()
-                if x.id != exemplar.id and (x.id in named or exemplar.id in x.data.get("related_exemplars", []))]
-
-    def tagged(self, vocabulary: str, term: str) -> tuple[list[Record], list[Record]]:
-        """Exemplars and evidence tagged with a theme or an outcome term."""
-        def has(record: Record) -> bool:
-            if vocabulary == "themes":
-                return term in record.data["themes"]
-            return term in record.data["outcomes"].get(FRAMEWORK_FIELD[vocabulary], [])
-        return [r for r in self.exemplars() if has(r)], [r for r in self.evidence() if has(r)]
-
-    def count_by_level(self, level: str) -> int:
-        return sum(1 for r in self.corpus.exemplars.values() if r.data["evidence_rating"]["level"] == level)
-
-    def term_uri(self, vocabulary: str, term: str) -> str:
-        if vocabulary == "themes":
-            return f"themes/{term}.md"
-        folder = next(folder for folder, v in FRAMEWORKS.items() if v == vocabulary)
-        return f"outcomes/{folder}/{term}.md"
-
-    def shanarri_for(self, ecm_term: str) -> list[str]:
-        """The crosswalk read backwards: SHANARRI indicators mapped to an ECM outcome."""
-        return [t for t, term in self.vocab["shanarri"].terms.items() if ecm_term in term.get("ecm", [])]
-
-    def featured(self) -> list[Record]:
-        return self.exemplars()[:FEATURED_COUNT]
-
-
-def _environment() -> Environment:
+def environment(site: Site) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,  # every value from a record is HTML-escaped unless a filter says otherwise
+        autoescape=True,  # every value from a record is HTML- (and XML-) escaped unless a filter says otherwise
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -151,19 +36,34 @@ def _environment() -> Environment:
     env.filters["md"] = markdown_block
     env.filters["inline"] = markdown_inline
     env.filters["plain"] = plain
-    env.filters["front_matter"] = front_matter_value
-    env.filters["schema_text"] = schema_text
+    env.filters["clock"] = clock
+    env.filters["code_spans"] = code_spans
+    env.filters["front_matter"] = front_matter
+    env.globals.update(
+        json_ld=partial(linked_data.json_ld, site),
+        citation_text=partial(citation.citation_text, site),
+        bibtex=partial(citation.bibtex, site),
+        compare=compare,
+        exports=exports,
+        site_name=SITE_NAME,
+        licence=LICENCE,
+    )
     return env
 
 
-def render_site(corpus: Corpus) -> list[GeneratedFile]:
-    """Every generated file of the site: pages, then data files."""
-    return render_pages(corpus)
+def render_site(corpus: Corpus, site_url: str) -> list[GeneratedFile]:
+    """Every generated file of the site: pages, then data files, the feed and redirects."""
+    site = Site(corpus, site_url)
+    env = environment(site)
+    return [
+        *render_pages(site, env),
+        *exports.render_exports(site),
+        *render_feed(site, env),
+        *render_redirects(site, env),
+    ]
 
 
-def render_pages(corpus: Corpus) -> list[GeneratedFile]:
-    env = _environment()
-    site = Site(corpus)
+def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
     pages: list[GeneratedFile] = []
 
     def add(template: str, src_uri: str, source: str | None = None, **context) -> None:
@@ -176,9 +76,13 @@ def render_pages(corpus: Corpus) -> list[GeneratedFile]:
     add("exemplar_index.md.j2", "exemplars/index.md")
     for record in site.exemplars():
         add("exemplar.md.j2", site.uri(record), f"content/exemplars/{record.id}.yaml", record=record)
+    add("compare.md.j2", "compare.md")
     add("evidence_index.md.j2", "evidence/index.md")
     for record in site.evidence():
         add("evidence.md.j2", site.uri(record), f"content/evidence/{record.id}.yaml", record=record)
+    add("pack_index.md.j2", "packs/index.md")
+    for record in site.packs():
+        add("pack.md.j2", site.uri(record), f"content/packs/{record.id}.yaml", record=record)
 
     themes = site.vocab["themes"]
     add("theme_index.md.j2", "themes/index.md", f"schemas/vocabularies/{themes.id}.yaml", vocabulary=themes)
@@ -194,8 +98,8 @@ def render_pages(corpus: Corpus) -> list[GeneratedFile]:
                 vocabulary=vocabulary, term=term, section="Outcomes", section_uri="outcomes/index.md")
 
     add("ratings.md.j2", "ratings.md", "schemas/vocabularies/rating-levels.yaml")
-    kinds = [{"folder": folder, "schema": schema, "fields": list(walk(record_fields(corpus.schema_set, schema)))}
+    add("data.md.j2", "data.md")
+    kinds = [{"folder": folder, "schema": schema, "fields": list(walk(record_fields(site.corpus.schema_set, schema)))}
              for folder, schema in RECORD_KINDS.items()]
     add("reference.md.j2", "reference.md", kinds=kinds)
     return pages
-

@@ -1,7 +1,7 @@
 """Validate the content: every file, every error, each pointing at a line and column.
 
 Order: YAML (load.py), then the JSON Schema, then checks across records that a
-schema cannot express (ids, references, sources, dates).
+schema cannot express (ids and former ids, references, sources, dates, pack timings).
 """
 
 from __future__ import annotations
@@ -24,12 +24,17 @@ MAX_ERRORS_PER_FILE = 50
 PLACEHOLDER = "TODO"  # what `python -m generator new` writes where a value is still needed
 
 # Folder name under content/ -> the schema its records follow.
-RECORD_KINDS = {"exemplars": "exemplar", "evidence": "evidence"}
+RECORD_KINDS = {"exemplars": "exemplar", "evidence": "evidence", "packs": "pack"}
+# What a reference in one record may point at: field name -> the folder of its targets.
+REFERENCE_FIELDS = {"related_evidence": "evidence", "related_exemplars": "exemplars", "exemplars": "exemplars"}
+# A pack names the kind of each record it uses in the singular.
+PACK_RECORD_KINDS = {"exemplar": "exemplars", "evidence": "evidence"}
+NOUNS = {"exemplars": "exemplar", "evidence": "evidence record", "packs": "session pack"}
 
 
 @dataclass
 class Record:
-    kind: str  # "exemplars" or "evidence": the folder, and the URL section
+    kind: str  # "exemplars", "evidence" or "packs": the folder, and the URL section
     doc: Document
     schema_valid: bool = True
 
@@ -59,6 +64,10 @@ class Corpus:
     @property
     def evidence(self) -> dict[str, Record]:
         return self.records["evidence"]
+
+    @property
+    def packs(self) -> dict[str, Record]:
+        return self.records["packs"]
 
 
 @dataclass
@@ -265,7 +274,8 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
     for resolved, path in track(sorted(files.items()), "Validating records"):
         kind = path.parent.name
         if kind not in RECORD_KINDS:
-            problems.append(Problem(display_path(path), 1, 1, "$", f"cannot tell the record type: put the file in a folder named {' or '.join(RECORD_KINDS)}"))
+            folders = ", ".join(list(RECORD_KINDS)[:-1]) + f" or {list(RECORD_KINDS)[-1]}"
+            problems.append(Problem(display_path(path), 1, 1, "$", f"cannot tell the record type: put the file in a folder named {folders}"))
             continue
         if path.suffix != ".yaml":
             problems.append(Problem(display_path(path), 1, 1, "$", f"record files end in .yaml; rename it to {path.stem}.yaml"))
@@ -320,37 +330,85 @@ def _cross_record_checks(corpus: Corpus, records: list[Record], unreadable: list
     known = {kind: {r.id for r in first_seen.values() if r.kind == kind} for kind in RECORD_KINDS}
     for kind, stem in unreadable:
         known[kind].add(stem)
+    former, former_problems = _check_former_ids(list(first_seen.values()), {i for ids in known.values() for i in ids})
+    problems.extend(former_problems)
     for record in records:
-        problems.extend(_check_references(known, record))
+        problems.extend(_check_references(known, former, record))
         if record.schema_valid:
             problems.extend(_check_sources(record))
             problems.extend(_check_dates(record))
+            problems.extend(_check_pack(record))
     for record in first_seen.values():
         if record.schema_valid:
             corpus.records[record.kind][record.id] = record
     return problems
 
 
-def _check_references(known: dict[str, set[str]], record: Record) -> list[Problem]:
-    problems = []
-    fields = {"related_evidence": "evidence", "related_exemplars": "exemplars", "exemplars": "exemplars"}
-    for field_name, target_kind in fields.items():
-        targets = record.data.get(field_name)
-        if not isinstance(targets, list):
+def _check_former_ids(records: list[Record], current: set[str]) -> tuple[dict[str, Record], list[Problem]]:
+    """Each former id becomes a redirect page, so it must be free: no current id, no other record's."""
+    problems: list[Problem] = []
+    owners: dict[str, Record] = {}
+    by_id = {r.id: r for r in records}
+    for record in records:
+        former_ids = record.data.get("former_ids")
+        if not isinstance(former_ids, list):
             continue
-        for index, target in enumerate(targets):
-            if not isinstance(target, str):
+        for index, former in enumerate(former_ids):
+            if not isinstance(former, str):
                 continue
-            if target == record.data.get("id"):
-                problems.append(record.doc.problem((field_name, index), "a record cannot refer to itself"))
-            elif target not in known[target_kind]:
-                noun = "exemplar" if target_kind == "exemplars" else "evidence record"
-                problems.append(record.doc.problem((field_name, index), f"there is no {noun} with the id {_quote(target)}{did_you_mean(target, sorted(known[target_kind]))}"))
+            where = ("former_ids", index)
+            if former == record.id:
+                problems.append(record.doc.problem(where, f"'{former}' is this record's current id; list only ids it had before"))
+            elif former in current:
+                holder = display_path(by_id[former].doc.path) if former in by_id else f"a file named {former}.yaml"
+                problems.append(record.doc.problem(where, f"'{former}' is the current id of {holder}; a former id must not be in use, or its redirect would hide that page"))
+            elif former in owners:
+                problems.append(record.doc.problem(where, f"'{former}' is already a former id of {display_path(owners[former].doc.path)}; an old address can redirect to one page only"))
+            else:
+                owners[former] = record
+    return owners, problems
+
+
+def _references(record: Record):
+    """Every place a record names another record: (path, folder of the target, target id)."""
+    for field_name, target_kind in REFERENCE_FIELDS.items():
+        targets = record.data.get(field_name)
+        if isinstance(targets, list):
+            yield from (((field_name, index), target_kind, target) for index, target in enumerate(targets))
+    if record.kind == "packs" and isinstance(record.data.get("records"), list):
+        for index, item in enumerate(record.data["records"]):
+            if isinstance(item, dict) and item.get("kind") in PACK_RECORD_KINDS:
+                yield ("records", index, "id"), PACK_RECORD_KINDS[item["kind"]], item.get("id")
+
+
+def _check_references(known: dict[str, set[str]], former: dict[str, Record], record: Record) -> list[Problem]:
+    problems = []
+    for path, target_kind, target in _references(record):
+        if not isinstance(target, str):
+            continue
+        if target == record.data.get("id"):
+            problems.append(record.doc.problem(path, "a record cannot refer to itself"))
+        elif target not in known[target_kind]:
+            noun = NOUNS[target_kind]
+            other_kind = next((kind for kind, ids in known.items() if target in ids), None)
+            if target in former and former[target].kind == target_kind:
+                hint = f"; it was renamed: use its current id '{former[target].id}'"
+            elif other_kind:
+                hint = f"; '{target}' is {'an' if NOUNS[other_kind][0] in 'aeiou' else 'a'} {NOUNS[other_kind]}"
+            else:
+                hint = did_you_mean(target, sorted(known[target_kind]))
+            problems.append(record.doc.problem(path, f"there is no {noun} with the id {_quote(target)}{hint}"))
     return problems
 
 
-def _source_refs(data: dict):
+def _source_refs(record: Record):
     """Every place a record names one of its own sources: (path, source id)."""
+    data = record.data
+    if record.kind == "packs":
+        for index, activity in enumerate(data["activities"]):
+            if "quotation" in activity:
+                yield ("activities", index, "quotation", "source"), activity["quotation"]["source"]
+        return
     sources_of = {
         ("reach", "source"): data.get("reach", {}).get("source"),
         ("cost", "source"): data.get("cost", {}).get("source"),
@@ -365,20 +423,46 @@ def _source_refs(data: dict):
 
 
 def _check_sources(record: Record) -> list[Problem]:
-    if record.kind != "exemplars":
-        return []
+    if record.kind == "evidence":
+        return []  # an evidence record has one source and nothing that refers to it
     problems = []
     ids: list[str] = []
-    for index, source in enumerate(record.data["sources"]):
+    for index, source in enumerate(record.data.get("sources", [])):
         if source["id"] in ids:
             problems.append(record.doc.problem(("sources", index, "id"), f"duplicate source id {_quote(source['id'])}"))
         ids.append(source["id"])
-    for path, ref in _source_refs(record.data):
+    for path, ref in _source_refs(record):
         if ref not in ids:
-            problems.append(record.doc.problem(path, f"{_quote(ref)} is not the id of an entry in sources{did_you_mean(ref, ids) or '.'} Sources: {', '.join(ids)}"))
-    headlines = [i for i, f in enumerate(record.data["impact"]["figures"]) if f.get("headline")]
-    for index in headlines[1:]:
-        problems.append(record.doc.problem(("impact", "figures", index, "headline"), "only one figure may be the headline"))
+            listed = f" Sources: {', '.join(ids)}" if ids else " This record lists no sources: add the document to `sources`."
+            problems.append(record.doc.problem(path, f"{_quote(ref)} is not the id of an entry in sources{did_you_mean(ref, ids) or '.'}{listed}"))
+    if record.kind == "exemplars":
+        headlines = [i for i, f in enumerate(record.data["impact"]["figures"]) if f.get("headline")]
+        for index in headlines[1:]:
+            problems.append(record.doc.problem(("impact", "figures", index, "headline"), "only one figure may be the headline"))
+    return problems
+
+
+def _check_pack(record: Record) -> list[Problem]:
+    """A pack's own consistency: each record once, activities use only its records, timings add up."""
+    if record.kind != "packs":
+        return []
+    problems = []
+    data = record.data
+    listed: list[str] = []
+    for index, item in enumerate(data["records"]):
+        if item["id"] in listed:
+            problems.append(record.doc.problem(("records", index, "id"), f"'{item['id']}' is already in this pack's records; list each record once"))
+        listed.append(item["id"])
+    for index, activity in enumerate(data["activities"]):
+        for position, used in enumerate(activity.get("uses", [])):
+            if used not in listed:
+                problems.append(record.doc.problem(("activities", index, "uses", position),
+                                                   f"'{used}' is not one of this pack's records{did_you_mean(used, listed)} Add it to `records` first. Records: {', '.join(dict.fromkeys(listed))}"))
+    minutes = [activity["minutes"] for activity in data["activities"]]
+    if sum(minutes) != data["duration_minutes"]:
+        sum_text = " + ".join(map(str, minutes)) + f" = {sum(minutes)}" if len(minutes) > 1 else str(sum(minutes))
+        problems.append(record.doc.problem(("duration_minutes",),
+                                           f"the activities take {sum_text} minutes, but the duration is {data['duration_minutes']}; make the timings add up"))
     return problems
 
 

@@ -33,21 +33,23 @@ def site_dir(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def serve_directory(directory: Path):
-    """Serve a built site on 127.0.0.1 on a free port; yields its base URL."""
+def serve(directory: Path):
+    """A folder served on 127.0.0.1 on a free port, for as long as the block runs."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
     finally:
         server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
 def site_url(site_dir):
-    """The real site, served."""
-    with serve_directory(site_dir) as url:
+    """The built site served on 127.0.0.1 on a free port."""
+    with serve(site_dir) as url:
         yield url
 
 

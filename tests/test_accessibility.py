@@ -15,7 +15,7 @@ PAGES = [
     "", "exemplars/", "exemplars/warrington-family-support-model/", "exemplars/new-cumnock-home-school-link-practitioner/",
     "evidence/", "evidence/extended-schools-core-offer-2008/", "themes/", "themes/attendance/", "outcomes/",
     "outcomes/shanarri/included/", "outcomes/every-child-matters/enjoy-and-achieve/", "ratings/", "reference/",
-    "about/", "accessibility/",
+    "about/", "accessibility/", "packs/", "packs/attendance-and-the-move-to-secondary-school/", "compare/", "data/", "licence/",
 ]
 
 

@@ -18,3 +18,15 @@ def test_markdown_fields_keep_lists_and_safe_links_only():
 
 def test_bidirectional_controls_are_removed():
     assert "\u202e" not in markdown_inline("abc\u202edef")
+
+
+def test_code_spans_escape_text_and_show_backticks_as_code():
+    from generator.markup import code_spans
+
+    assert str(code_spans("Use `as_stated` <b>here</b>")) == "Use <code>as_stated</code> &lt;b&gt;here&lt;/b&gt;"
+
+
+def test_front_matter_text_is_escaped_for_the_theme():
+    from generator.markup import front_matter
+
+    assert front_matter("A & B </title><script>x</script>\nnext") == "A &amp; B &lt;/title&gt;&lt;script&gt;x&lt;/script&gt; next"

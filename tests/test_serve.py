@@ -5,8 +5,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
+import yaml
+
+from conftest import ROOT
 from test_site import _copy_project
+
+# `mkdocs serve` serves the site under site_url's path, as it will be published.
+MOUNT = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
 
 
 def _free_port() -> int:
@@ -40,7 +47,7 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=log, stderr=subprocess.STDOUT)
     try:
-        url = f"http://127.0.0.1:{port}/exemplars/nottingham-parent-counsellor/"
+        url = f"http://127.0.0.1:{port}{MOUNT}exemplars/nottingham-parent-counsellor/"
         _wait_for(url, lambda body: "Nottingham" in body)
         record = project / "content/exemplars/nottingham-parent-counsellor.yaml"
         record.write_text(record.read_text(encoding="utf-8").replace("title: ", "title: Changed in preview — ", 1), encoding="utf-8")

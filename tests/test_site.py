@@ -62,8 +62,9 @@ def text_of(site_dir: Path, url_path: str) -> str:
 
 
 def test_a_page_for_every_record_theme_and_outcome(site_dir):
-    expected = ["", "exemplars/", "evidence/", "themes/", "outcomes/", "ratings/", "about/"]
+    expected = ["", "exemplars/", "evidence/", "themes/", "outcomes/", "ratings/", "about/", "packs/", "compare/", "data/", "licence/"]
     expected += [f"exemplars/{i}/" for i in CORPUS.exemplars] + [f"evidence/{i}/" for i in CORPUS.evidence]
+    expected += [f"packs/{i}/" for i in CORPUS.packs]
     expected += [f"themes/{t}/" for t in CORPUS.vocabularies["themes"].terms]
     expected += [f"outcomes/every-child-matters/{t}/" for t in CORPUS.vocabularies["ecm-outcomes"].terms]
     expected += [f"outcomes/shanarri/{t}/" for t in CORPUS.vocabularies["shanarri"].terms]
@@ -156,7 +157,8 @@ def test_nav_lists_sections_not_records(site_dir):
     page = (site_dir / "exemplars/warrington-family-support-model/index.html").read_text(encoding="utf-8")
     primary_nav = page.split('md-nav--primary')[1].split("</nav>")[0]
     assert "nottingham-parent-counsellor" not in primary_nav
-    assert len(re.findall(r'class="md-nav__link', primary_nav)) <= 10
+    assert len(re.findall(r'class="md-nav__link', primary_nav)) <= 20
+    assert not re.search(r'href="[^"]*(exemplars|evidence|packs)/[a-z0-9-]+/"', primary_nav)
 
 
 def test_record_pages_link_to_their_yaml_for_editing(site_dir):

@@ -20,7 +20,7 @@ def test_valid_fixtures_pass_and_exit_zero():
     result = run_generator("validate", "tests/fixtures/valid")
     assert result.returncode == 0, result.stdout
     assert result.stdout == ""
-    assert "2 files checked: all valid" in result.stderr
+    assert "3 files checked: all valid" in result.stderr
 
 
 def test_invalid_fixtures_match_the_golden_output():
@@ -103,7 +103,7 @@ def _walk_properties(schema, where="$"):
         yield from _walk_properties(definition, f"$defs.{name}")
 
 
-@pytest.mark.parametrize("name", ["exemplar", "evidence", "common"])
+@pytest.mark.parametrize("name", ["exemplar", "evidence", "pack", "common"])
 def test_schemas_document_every_property(name):
     schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -117,8 +117,56 @@ def test_schemas_document_every_property(name):
             assert prop.get("additionalProperties") is False, f"{name}: {where} must forbid unknown fields"
 
 
-@pytest.mark.parametrize("name", ["exemplar", "evidence"])
+@pytest.mark.parametrize("name", ["exemplar", "evidence", "pack"])
 def test_records_require_schema_version_and_forbid_unknown_fields(name):
     schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text())
     assert schema["additionalProperties"] is False
     assert "schema_version" in schema["required"]
+
+
+def test_the_pack_schema_gives_examples_for_every_property():
+    schema = json.loads((ROOT / "schemas" / "pack.schema.json").read_text())
+    common = json.loads((ROOT / "schemas" / "common.schema.json").read_text())
+    for where, prop in _walk_properties(schema):
+        if "$ref" in prop and len(prop) == 1:
+            prop = common["$defs"][prop["$ref"].rsplit("/", 1)[-1]] if "schema:common" in prop["$ref"] else {"examples": "vocabulary"}
+        assert prop.get("examples"), f"pack: {where} needs examples"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("broken-pack", ":9:19: $.duration_minutes: the activities take 10 + 25 + 20 = 55 minutes, but the duration is 60"),
+    ("broken-pack", ":15:9: $.records[0].id: there is no exemplar with the id 'nottingham-parent-counselor'; did you mean 'nottingham-parent-counsellor'?"),
+    ("broken-pack", ":17:9: $.records[1].id: there is no evidence record with the id 'warrington-family-support-model'; 'warrington-family-support-model' is an exemplar"),
+    ("broken-pack", "$.activities[0].uses[0]: 'nottingham-parent-counsellor' is not one of this pack's records"),
+    ("broken-pack", "$.activities[0].quotation.source: 'c4eo-summary' is not the id of an entry in sources; did you mean 'c4eo-final-summary'?"),
+    ("pack-schema-errors", "$.records[0].kind: 'exemplr' is not allowed; did you mean 'exemplar'?"),
+    ("pack-schema-errors", "$.activities[0].prompts[0]: Discussion prompt: 'Tell us about your school.' is not in the required form"),
+])
+def test_pack_problems_name_line_column_and_field(case, expected):
+    result = run_generator("validate", f"tests/fixtures/invalid/packs/{case}.yaml")
+    assert result.returncode == 1
+    assert expected in result.stdout
+
+
+def test_a_former_id_must_be_free(tmp_path):
+    """Not a current id, not the record's own, not another record's former id."""
+    result = run_generator("validate", "tests/fixtures/invalid/exemplars/former-ids-clash.yaml", "tests/fixtures/invalid/packs/broken-pack.yaml")
+    out = result.stdout
+    assert "former-ids-clash.yaml:5:5: $.former_ids[0]: 'warrington-family-support-model' is the current id of content/exemplars/warrington-family-support-model.yaml" in out
+    assert "former-ids-clash.yaml:6:5: $.former_ids[1]: 'former-ids-clash' is this record's current id" in out
+    assert "broken-pack.yaml:5:5: $.former_ids[0]: 'shared-old-name' is already a former id of tests/fixtures/invalid/exemplars/former-ids-clash.yaml" in out
+    assert "$.records[2].id: there is no exemplar with the id 'shared-old-name'; it was renamed: use its current id 'former-ids-clash'" in out
+
+
+def test_pack_timings_are_checked_in_the_real_content(tmp_path):
+    """Shorten one activity of a real pack by five minutes: the validator says the sum no longer matches."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "schemas", project / "schemas")
+    shutil.copytree(ROOT / "content", project / "content")
+    pack = project / "content" / "packs" / "reaching-parents-who-do-not-easily-engage.yaml"
+    text = pack.read_text()
+    assert "    minutes: 25\n" in text
+    pack.write_text(text.replace("    minutes: 25\n", "    minutes: 20\n", 1))
+    result = run_generator("--root", str(project), "validate")
+    assert result.returncode == 1
+    assert "$.duration_minutes: the activities take 10 + 15 + 20 + 15 + 10 + 15 = 85 minutes, but the duration is 90" in result.stdout

@@ -1,0 +1,54 @@
+/* What Works: print buttons and sortable tables.
+   Every page works without this file: print buttons are published hidden, so nobody meets a
+   button that does nothing, and tables keep their published order. */
+(function () {
+  "use strict";
+
+  document.querySelectorAll("[data-ww-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  function isBlank(value) { return value === null || value === ""; }
+
+  function sortValue(cell, numeric) {
+    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim().toLowerCase();
+    if (!numeric) return raw;
+    return raw === "" ? null : Number(raw);
+  }
+
+  // Header cells become buttons; the sorted column carries aria-sort, which screen readers announce.
+  function makeSortable(table) {
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var body = table.tBodies[0];
+    var status = table.querySelector(".ww-sort-status");
+    headers.forEach(function (th, index) {
+      var label = th.textContent.trim();
+      var numeric = th.getAttribute("data-sort-type") === "number";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "ww-sort";
+      button.textContent = label;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = sortValue(a.cells[index], numeric);
+          var y = sortValue(b.cells[index], numeric);
+          // A blank (the source does not say) goes last whichever way the column is sorted.
+          if (isBlank(x) || isBlank(y)) return isBlank(x) - isBlank(y);
+          var order = numeric ? x - y : x.localeCompare(y, "en");
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        if (status) status.textContent = ", sorted by " + label.toLowerCase() + (ascending ? ", ascending" : ", descending");
+      });
+    });
+  }
+
+  document.querySelectorAll("table[data-ww-sortable]").forEach(makeSortable);
+})();

@@ -1,0 +1,30 @@
+"""Permanent URLs: a page at every former id's address that sends the reader to the record.
+
+A static site cannot answer with an HTTP redirect, so each old address gets a small page
+with a meta refresh, a canonical link to the new address for search engines, and a plain
+link for anyone whose browser does not follow the refresh.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from .site import GeneratedFile, Site, relative_url
+from .validate import RECORD_KINDS
+
+
+def render_redirects(site: Site, env: Environment) -> list[GeneratedFile]:
+    template = env.get_template("redirect.html.j2")
+    files = []
+    for kind in RECORD_KINDS:
+        for record in sorted(site.corpus.records[kind].values(), key=lambda r: r.id):
+            for former in record.data.get("former_ids", []):
+                old_page = f"{kind}/{former}.md"  # the docs path the old page had
+                content = template.render(
+                    title=record.data["title"],
+                    target=relative_url(site.uri(record), old_page),
+                    canonical=site.absolute(site.uri(record)),
+                    kind_label=site.kind_label(record),
+                )
+                files.append(GeneratedFile(f"{kind}/{former}/index.html", content))
+    return files

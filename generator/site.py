@@ -1,0 +1,186 @@
+"""What pages and data files know about the site: generated files, URLs, and the corpus
+as templates ask for it (labels, links between records, listings).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .markup import plain
+from .validate import Corpus, Record
+
+# The outcome frameworks: URL folder -> vocabulary id.
+FRAMEWORKS = {"every-child-matters": "ecm-outcomes", "shanarri": "shanarri"}
+FRAMEWORK_FIELD = {"ecm-outcomes": "ecm", "shanarri": "shanarri"}
+FEATURED_COUNT = 3
+SITE_NAME = "What works for schools and families"
+EDITORS = "What Works editors"  # the corporate author of every page, as in exemplars' rated_by
+# The licence of the content (records, pages, downloads); the code is MIT (pyproject.toml).
+LICENCE = {"id": "CC-BY-4.0", "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+           "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    src_uri: str  # path in the docs folder, e.g. "exemplars/warrington-family-support-model.md"
+    content: str | bytes  # Markdown for pages; any text or bytes for data files
+    source: str | None = None  # repository path of the file to edit for this page, if any
+
+
+def page_url(src_uri: str) -> str:
+    """The site URL of a docs path with MkDocs' use_directory_urls: a/b.md -> a/b/."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def relative_url(target_uri: str, from_uri: str) -> str:
+    """A link from one page to another (or to a file) that works under any site prefix."""
+    target = page_url(target_uri) if target_uri.endswith(".md") else target_uri
+    base = page_url(from_uri)
+    link = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") or not target:
+        link = link.rstrip("/") + "/" if link != "." else "./"
+    return link
+
+
+class Site:
+    """What templates ask of the corpus: labels, links between records, listings."""
+
+    def __init__(self, corpus: Corpus, site_url: str):
+        self.corpus = corpus
+        self.vocab = corpus.vocabularies
+        self.url = site_url.rstrip("/") + "/"  # the published site's address, for feeds, data and citations
+
+    def absolute(self, src_uri: str) -> str:
+        """The full published address of a page (a .md docs path) or of a data file."""
+        return self.url + (page_url(src_uri) if src_uri.endswith(".md") else src_uri)
+
+    def label(self, vocabulary: str, term: str) -> str:
+        return self.vocab[vocabulary].label(term)
+
+    def exemplars(self) -> list[Record]:
+        rank = self.vocab["rating-levels"].terms
+        return sorted(self.corpus.exemplars.values(),
+                      key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower()))
+
+    def evidence(self) -> list[Record]:
+        by_title = sorted(self.corpus.evidence.values(), key=lambda r: r.data["title"].lower())
+        return sorted(by_title, key=lambda r: r.data["date"], reverse=True)
+
+    def uri(self, record: Record) -> str:
+        return f"{record.kind}/{record.id}.md"
+
+    def place(self, record: Record) -> str:
+        if record.kind == "exemplars":
+            place = record.data["place"]
+            parts = [place.get("setting"), place["area"], self.label("countries", place["country"])]
+        else:
+            parts = [self.label("countries", c) for c in record.data.get("countries", [])]
+        return ", ".join(plain(p) for p in parts if p)
+
+    def phases(self, record: Record) -> str:
+        return ", ".join(self.label("phases", p) for p in record.data.get("phases", []))
+
+    def card_facts(self, record: Record) -> list[tuple[str, str]]:
+        """Labelled facts for a card, leaving out what the source does not state."""
+        if record.kind == "exemplars":
+            facts = [("Where", self.place(record)), ("When", record.data["period"]["as_stated"]), ("Phase", self.phases(record))]
+        else:
+            facts = [("Published by", record.data["publisher"]), ("Date", record.data["date"]), ("Where", self.place(record))]
+        return [(label, plain(value)) for label, value in facts if value and not value.lower().startswith(("not stated", "not reported"))]
+
+    def headline(self, record: Record) -> dict | None:
+        figures = record.data.get("impact", {}).get("figures", [])
+        return next((f for f in figures if f.get("headline")), None)
+
+    def source(self, record: Record, source_id: str) -> dict:
+        return next(s for s in record.data["sources"] if s["id"] == source_id)
+
+    def source_number(self, record: Record, source_id: str) -> int:
+        """Position of a source in the record's numbered Sources list."""
+        return 1 + [s["id"] for s in record.data["sources"]].index(source_id)
+
+    def evidence_for(self, exemplar: Record) -> list[Record]:
+        """Evidence the exemplar names, and evidence that names the exemplar."""
+        named = set(exemplar.data.get("related_evidence", []))
+        return [e for e in self.evidence() if e.id in named or exemplar.id in e.data.get("exemplars", [])]
+
+    def exemplars_for(self, evidence: Record) -> list[Record]:
+        named = set(evidence.data.get("exemplars", []))
+        return [x for x in self.exemplars() if x.id in named or evidence.id in x.data.get("related_evidence", [])]
+
+    def related_exemplars(self, exemplar: Record) -> list[Record]:
+        named = set(exemplar.data.get("related_exemplars", []))
+        return [x for x in self.exemplars()
+                if x.id != exemplar.id and (x.id in named or exemplar.id in x.data.get("related_exemplars", []))]
+
+    def tagged(self, vocabulary: str, term: str) -> tuple[list[Record], list[Record]]:
+        """Exemplars and evidence tagged with a theme or an outcome term."""
+        def has(record: Record) -> bool:
+            if vocabulary == "themes":
+                return term in record.data["themes"]
+            return term in record.data["outcomes"].get(FRAMEWORK_FIELD[vocabulary], [])
+        return [r for r in self.exemplars() if has(r)], [r for r in self.evidence() if has(r)]
+
+    def count_by_level(self, level: str) -> int:
+        return sum(1 for r in self.corpus.exemplars.values() if r.data["evidence_rating"]["level"] == level)
+
+    def term_uri(self, vocabulary: str, term: str) -> str:
+        if vocabulary == "themes":
+            return f"themes/{term}.md"
+        folder = next(folder for folder, v in FRAMEWORKS.items() if v == vocabulary)
+        return f"outcomes/{folder}/{term}.md"
+
+    def shanarri_for(self, ecm_term: str) -> list[str]:
+        """The crosswalk read backwards: SHANARRI indicators mapped to an ECM outcome."""
+        return [t for t, term in self.vocab["shanarri"].terms.items() if ecm_term in term.get("ecm", [])]
+
+    def featured(self) -> list[Record]:
+        return self.exemplars()[:FEATURED_COUNT]
+
+
+
+    # Session packs
+
+    def packs(self) -> list[Record]:
+        return sorted(self.corpus.packs.values(), key=lambda r: r.data["title"].lower())
+
+    def pack_records(self, pack: Record) -> list[Record]:
+        """The exemplars and evidence a pack uses, in the pack's order."""
+        folders = {"exemplar": self.corpus.exemplars, "evidence": self.corpus.evidence}
+        return [folders[item["kind"]][item["id"]] for item in pack.data["records"]]
+
+    def pack_note(self, pack: Record, record: Record) -> str | None:
+        return next((item.get("note") for item in pack.data["records"] if item["id"] == record.id), None)
+
+    def running_order(self, pack: Record) -> list[tuple[dict, int, int]]:
+        """Each activity with the minute it starts and ends, counted from the start of the session."""
+        order, start = [], 0
+        for activity in pack.data["activities"]:
+            order.append((activity, start, start + activity["minutes"]))
+            start += activity["minutes"]
+        return order
+
+    def record_by_id(self, record_id: str) -> Record:
+        return self.corpus.exemplars.get(record_id) or self.corpus.evidence[record_id]
+
+    def packs_using(self, record: Record) -> list[Record]:
+        return [p for p in self.packs() if any(item["id"] == record.id for item in p.data["records"])]
+
+    def packs_tagged(self, term: str) -> list[Record]:
+        return [p for p in self.packs() if term in p.data["themes"]]
+
+    def kind_label(self, record: Record) -> str:
+        if record.kind == "exemplars":
+            return "Practice exemplar"
+        if record.kind == "packs":
+            return "Session pack"
+        return self.label("evidence-types", record.data["type"])
+
+
+def clock(minutes: int) -> str:
+    """Minutes from the start of a session as h:mm, the way a running order is written."""
+    return f"{minutes // 60}:{minutes % 60:02d}"

@@ -1,0 +1,137 @@
+"""Session packs: the records are real, the timings add up, the pages read as session plans,
+and every figure or quotation in a pack comes from the sources."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from test_site import SEEDS, parse, text_of
+
+PACKS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / "packs").glob("*.yaml"))}
+EXEMPLARS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "exemplars").glob("*.yaml")}
+EVIDENCE = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "evidence").glob("*.yaml")}
+SEED_TEXT = re.sub(r"\s+", " ", html.unescape(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))))
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def test_at_least_two_packs_ship():
+    assert len(PACKS) >= 2
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_pack_refers_only_to_real_records(pack_id):
+    pack = PACKS[pack_id]
+    folders = {"exemplar": EXEMPLARS, "evidence": EVIDENCE}
+    listed = [item["id"] for item in pack["records"]]
+    for item in pack["records"]:
+        assert item["id"] in folders[item["kind"]], f"{pack_id}: no {item['kind']} {item['id']}"
+    assert len(listed) == len(set(listed))
+    assert any(item["kind"] == "exemplar" for item in pack["records"])
+    for activity in pack["activities"]:
+        assert set(activity.get("uses", [])) <= set(listed)
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_pack_timings_add_up_to_its_duration(pack_id):
+    pack = PACKS[pack_id]
+    assert sum(activity["minutes"] for activity in pack["activities"]) == pack["duration_minutes"]
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_pack_quotations_are_copied_exactly_from_the_seeds(pack_id):
+    quotations = [a["quotation"] for a in PACKS[pack_id]["activities"] if "quotation" in a]
+    for quotation in quotations:
+        assert re.sub(r"\s+", " ", quotation["text"]) in SEED_TEXT, quotation["text"]
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("minutes", "duration_minutes", "dates", "date", "quotation"):
+                yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_pack_text_introduces_no_figure_that_is_not_in_the_sources(pack_id):
+    """Our own words carry no numbers of their own: any figure in a pack's text is in a seed."""
+    text = " ".join(_strings(PACKS[pack_id]))
+    figures = re.findall(r"£?\d[\d,.]*(?:%| per cent)?", text)
+    for figure in figures:
+        assert figure.rstrip(".,") in SEED_TEXT, f"{pack_id}: {figure!r} is not in any source"
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_pack_page_reads_as_a_session_plan_then_a_handout(site_dir, pack_id):
+    pack = PACKS[pack_id]
+    text = text_of(site_dir, f"packs/{pack_id}")
+    order = ["Audience", "Duration", "Aims", "Running order", "Facilitator notes", "Activities",
+             "Handout: the practice and evidence", "Cite this page"]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions), order
+    assert re.sub(r"\s+", " ", pack["audience"]).strip() in text
+    assert f"{pack['duration_minutes']} minutes" in text
+    for aim in pack["aims"]:
+        assert aim in text
+    for activity in pack["activities"]:
+        assert html.unescape(activity["title"]) in text
+        for prompt in activity.get("prompts", []):
+            assert prompt in text
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_running_order_shows_each_activity_with_its_times(site_dir, pack_id):
+    markup = (site_dir / f"packs/{pack_id}/index.html").read_text(encoding="utf-8")
+    table = markup.split('class="ww-table-wrap ww-running-order"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1].split("</tbody>")[0], re.S)
+    pack = PACKS[pack_id]
+    assert len(rows) == len(pack["activities"])
+    start = 0
+    for row, activity in zip(rows, pack["activities"]):
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        assert cells[0] == f"{clock(start)}–{clock(start + activity['minutes'])}"
+        assert cells[1] == str(activity["minutes"])
+        assert activity["title"] in cells[2]
+        start += activity["minutes"]
+    assert f"Ends at {clock(pack['duration_minutes'])}" in html.unescape(table)
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_pack_handout_gives_each_record_in_order_with_summary_and_questions(site_dir, pack_id):
+    text = text_of(site_dir, f"packs/{pack_id}")
+    handout = text[text.index("Handout: the practice and evidence"):]
+    position = 0
+    for item in PACKS[pack_id]["records"]:
+        record = (EXEMPLARS if item["kind"] == "exemplar" else EVIDENCE)[item["id"]]
+        title_at = handout.index(re.sub(r"\s+", " ", record["title"]), position)
+        assert title_at >= position, f"{item['id']} is out of order"
+        position = title_at
+        assert re.sub(r"\s+", " ", record["summary"]).strip() in handout
+        for question in record.get("reflective_questions", {}).get("questions", []):
+            assert question in handout
+    links = parse(site_dir / f"packs/{pack_id}/index.html").links
+    for item in PACKS[pack_id]["records"]:
+        folder = "exemplars" if item["kind"] == "exemplar" else "evidence"
+        assert f"../../{folder}/{item['id']}/" in links
+
+
+def test_packs_index_lists_every_pack_and_records_link_back(site_dir):
+    links = parse(site_dir / "packs/index.html").links
+    for pack_id, pack in PACKS.items():
+        assert f"{pack_id}/" in links
+        for item in pack["records"]:
+            folder = "exemplars" if item["kind"] == "exemplar" else "evidence"
+            assert f"../../packs/{pack_id}/" in parse(site_dir / folder / item["id"] / "index.html").links
+    theme_links = parse(site_dir / f"themes/{PACKS[sorted(PACKS)[0]]['themes'][0]}/index.html").links
+    assert f"../../packs/{sorted(PACKS)[0]}/" in theme_links
