@@ -40,7 +40,7 @@ def record_fields(schema_set: SchemaSet, name: str) -> list[Field]:
     return _fields_of(schema_set, schema_set.schemas[name], "")
 
 
-def _resolve(schema_set: SchemaSet, node: dict) -> tuple[dict, str | None]:
+def resolve(schema_set: SchemaSet, node: dict) -> tuple[dict, str | None]:
     """Follow $ref and single allOf wrappers; keep the outermost title/description. Returns (schema, vocabulary id)."""
     merged: dict = {}
     vocabulary = None
@@ -60,7 +60,7 @@ def _resolve(schema_set: SchemaSet, node: dict) -> tuple[dict, str | None]:
 
 
 def _fields_of(schema_set: SchemaSet, schema: dict, prefix: str) -> list[Field]:
-    schema, _ = _resolve(schema_set, schema)
+    schema, _ = resolve(schema_set, schema)
     required = set(schema.get("required", []))
     return [_field(schema_set, key, prop, f"{prefix}{key}", key in required)
             for key, prop in schema.get("properties", {}).items()]
@@ -75,7 +75,7 @@ def _type_of(node: dict, vocabulary: str | None) -> str:
 
 
 def _field(schema_set: SchemaSet, key: str, prop: dict, path: str, required: bool) -> Field:
-    node, vocabulary = _resolve(schema_set, prop)
+    node, vocabulary = resolve(schema_set, prop)
     result = Field(
         name=key, path=path, title=node.get("title", key), description=node.get("description", ""),
         required=required, type=_type_of(node, vocabulary), vocabulary=vocabulary,
@@ -86,7 +86,7 @@ def _field(schema_set: SchemaSet, key: str, prop: dict, path: str, required: boo
     if result.type == "mapping":
         result.children = _fields_of(schema_set, node, f"{path}.")
     elif result.type == "list":
-        item, item_vocabulary = _resolve(schema_set, node.get("items", {}))
+        item, item_vocabulary = resolve(schema_set, node.get("items", {}))
         result.vocabulary = item_vocabulary
         result.item_type = _type_of(item, item_vocabulary)
         result.min_items = node.get("minItems", 0)

@@ -7,8 +7,6 @@ converted here and then cleaned by nh3 to a short list of tags and link schemes.
 
 from __future__ import annotations
 
-import html
-import json
 import re
 
 import markdown

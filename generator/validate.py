@@ -7,15 +7,13 @@ schema cannot express (ids and former ids, references, sources, dates, pack timi
 from __future__ import annotations
 
 import datetime
-import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsonschema.exceptions import ValidationError
-
 from .load import Document, load_document
+from .messages import describe, did_you_mean, field_title, named_path, quote, type_name
 from .problems import Problem, display_path, json_path
 from .progress import track
 from .schemas import SchemaSet, Vocabulary, load_schema_set
@@ -85,109 +83,6 @@ class UsageError(Exception):
     """A path the validator cannot use: the caller's mistake, not the content's."""
 
 
-def did_you_mean(value, allowed) -> str:
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, [str(a) for a in allowed], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _quote(value) -> str:
-    text = repr(value)  # quotes, and escapes newlines and other invisible characters
-    return text if len(text) <= 60 else text[:56] + "...'"
-
-
-_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fields", "integer": "a whole number",
-               "number": "a number", "boolean": "true or false", "null": "nothing"}
-
-
-def _type_name(value) -> str:
-    if value is None:
-        return "nothing (the value is empty)"
-    for python_type, name in ((bool, "true/false"), (str, "text"), (int, "a number"), (float, "a number"),
-                              (list, "a list"), (dict, "a mapping")):
-        if isinstance(value, python_type):
-            return name
-    return type(value).__name__
-
-
-def _field_title(schema_set: SchemaSet, schema: dict, parts: list) -> str | None:
-    """The title a contributor knows a field by: the property's own, not a shared definition's."""
-    def resolve(node: dict) -> dict:
-        while True:
-            if "$ref" in node:
-                node = schema_set.registry.resolver().lookup(node["$ref"]).contents
-            elif "allOf" in node and "properties" not in node and "items" not in node:
-                node = node["allOf"][0]
-            else:
-                return node
-
-    node, title = schema, None
-    for part in parts:
-        container = resolve(node)
-        node = container.get("items", {}) if isinstance(part, int) else container.get("properties", {}).get(part, {})
-        title = node.get("title") or resolve(node).get("title")
-    return title
-
-
-def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_schema: dict) -> list[Problem]:
-    """Turn one jsonschema error into problems whose message says what is allowed."""
-    parts = list(error.absolute_path)
-    keyword, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
-    named_field = parts and isinstance(parts[-1], str)
-    name = ((named_field and _field_title(schema_set, root_schema, parts)) or schema.get("title")
-            or _field_title(schema_set, root_schema, _named_path(parts)) or "record")
-    hint = schema.get("description", "")
-
-    if keyword == "additionalProperties":
-        allowed = list(schema.get("properties", {}))
-        return [
-            doc.problem(parts + [extra], f"unknown field {_quote(extra)}{did_you_mean(extra, allowed) or '.'} Allowed here: {', '.join(allowed)}", key=True)
-            for extra in value if extra not in allowed
-        ]
-    if keyword == "required":
-        missing = [field_name for field_name in expected if field_name not in value]
-        props = schema.get("properties", {})
-        why = f": {schema['description']}" if "description" in schema and not props else ""
-        return [doc.problem(parts, f"missing required field '{m}'" + (f" ({props[m]['title']})" if "title" in props.get(m, {}) else "") + why)
-                for m in missing]
-    if keyword == "enum":
-        if VOCAB_MARK in schema.get("$id", ""):
-            message = f"{_quote(value)} is not an allowed {name}{did_you_mean(value, expected) or '.'} Allowed: {', '.join(expected)}"
-        else:
-            message = f"{_quote(value)} is not allowed{did_you_mean(value, expected) or '.'} Allowed: {', '.join(map(str, expected))}"
-        return [doc.problem(parts, message)]
-    if keyword == "const":
-        return [doc.problem(parts, f"must be {expected!r}, not {_quote(value)}")]
-    if keyword == "type":
-        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        return [doc.problem(parts, f"{name}: expected {wanted}, got {_type_name(value)}")]
-    if keyword == "format":
-        if expected in ("date", "partial-date"):
-            form = "YYYY-MM-DD" if expected == "date" else "YYYY-MM-DD, YYYY-MM or YYYY"
-            return [doc.problem(parts, f"{_quote(value)} is not a real date written {form}")]
-        return [doc.problem(parts, f"{_quote(value)} is not a valid {expected}")]
-    if keyword == "pattern":
-        return [doc.problem(parts, f"{name}: {_quote(value)} is not in the required form. {hint}".rstrip())]
-    if keyword == "minLength":
-        return [doc.problem(parts, f"{name}: too short, {len(value)} characters; at least {expected} needed")]
-    if keyword == "maxLength":
-        return [doc.problem(parts, f"{name}: too long, {len(value):,} characters; at most {expected:,} allowed")]
-    if keyword == "minItems":
-        return [doc.problem(parts, f"{name}: needs at least {expected} item{'s' if expected != 1 else ''}, has {len(value)}")]
-    if keyword == "maxItems":
-        return [doc.problem(parts, f"{name}: at most {expected} items allowed, has {len(value)}")]
-    if keyword == "uniqueItems":
-        seen, repeated = [], []
-        for item in value:
-            (repeated if item in seen else seen).append(item)
-        return [doc.problem(parts, f"{name}: lists {', '.join(_quote(r) for r in repeated)} more than once")]
-    if keyword in ("minimum", "exclusiveMinimum"):
-        return [doc.problem(parts, f"{name}: must not be {'negative' if expected == 0 else f'less than {expected}'}, got {value}")]
-    return [doc.problem(parts, error.message)]
-
-
-VOCAB_MARK = "urn:whatworks:vocabulary:"
 
 
 # Characters that change how text displays without being seen: bidirectional embeddings,
@@ -221,14 +116,6 @@ def content_epoch(corpus: Corpus) -> int:
     dates = [r.data["dates"]["updated"] for records in corpus.records.values() for r in records.values()]
     newest = max(dates, default="1970-01-01")
     return int(datetime.datetime.fromisoformat(newest).replace(tzinfo=datetime.timezone.utc).timestamp())
-
-
-def _named_path(parts) -> list:
-    """The path without trailing list indexes: the field a list item belongs to."""
-    parts = list(parts)
-    while parts and isinstance(parts[-1], int):
-        parts.pop()
-    return parts
 
 
 def doc_value(data, parts):
@@ -286,14 +173,14 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
             unreadable.append((kind, path.stem))
             continue
         if not isinstance(doc.data, dict):
-            problems.append(doc.problem((), f"a record is a mapping of fields, not {_type_name(doc.data)}"))
+            problems.append(doc.problem((), f"a record is a mapping of fields, not {type_name(doc.data)}"))
             continue
         root_schema = schema_set.schemas[RECORD_KINDS[kind]]
         problems.extend(_check_invisible_characters(doc))
         placeholders = {parts for parts, text in _strings(doc.data) if text.startswith(PLACEHOLDER)}
         for parts in sorted(placeholders, key=lambda p: doc.position(p)):
-            title = _field_title(schema_set, root_schema, _named_path(parts)) or json_path(parts)
-            problems.append(doc.problem(parts, f"{title}: still the placeholder {_quote(doc_value(doc.data, parts))}; replace it"))
+            title = field_title(schema_set, root_schema, named_path(parts)) or json_path(parts)
+            problems.append(doc.problem(parts, f"{title}: still the placeholder {quote(doc_value(doc.data, parts))}; replace it"))
         # Stop early: a file with this many errors needs fixing, not a longer list.
         errors = list(itertools.islice(validators[kind].iter_errors(doc.data), MAX_ERRORS_PER_FILE))
         for error in errors:
@@ -318,10 +205,10 @@ def _cross_record_checks(corpus: Corpus, records: list[Record], unreadable: list
         if not isinstance(record.data.get("id"), str):
             continue  # the schema has reported it
         if record.id != doc.path.stem:
-            problems.append(doc.problem(("id",), f"the id {_quote(record.id)} must equal the file name without .yaml ({_quote(doc.path.stem)}); rename the file or change the id"))
+            problems.append(doc.problem(("id",), f"the id {quote(record.id)} must equal the file name without .yaml ({quote(doc.path.stem)}); rename the file or change the id"))
         if record.id in first_seen:
             other = first_seen[record.id].doc
-            problems.append(doc.problem(("id",), f"the id {_quote(record.id)} is already used by {display_path(other.path)}; ids are unique across all records"))
+            problems.append(doc.problem(("id",), f"the id {quote(record.id)} is already used by {display_path(other.path)}; ids are unique across all records"))
             continue
         first_seen[record.id] = record
 
@@ -397,7 +284,7 @@ def _check_references(known: dict[str, set[str]], former: dict[str, Record], rec
                 hint = f"; '{target}' is {'an' if NOUNS[other_kind][0] in 'aeiou' else 'a'} {NOUNS[other_kind]}"
             else:
                 hint = did_you_mean(target, sorted(known[target_kind]))
-            problems.append(record.doc.problem(path, f"there is no {noun} with the id {_quote(target)}{hint}"))
+            problems.append(record.doc.problem(path, f"there is no {noun} with the id {quote(target)}{hint}"))
     return problems
 
 
@@ -429,12 +316,12 @@ def _check_sources(record: Record) -> list[Problem]:
     ids: list[str] = []
     for index, source in enumerate(record.data.get("sources", [])):
         if source["id"] in ids:
-            problems.append(record.doc.problem(("sources", index, "id"), f"duplicate source id {_quote(source['id'])}"))
+            problems.append(record.doc.problem(("sources", index, "id"), f"duplicate source id {quote(source['id'])}"))
         ids.append(source["id"])
     for path, ref in _source_refs(record):
         if ref not in ids:
             listed = f" Sources: {', '.join(ids)}" if ids else " This record lists no sources: add the document to `sources`."
-            problems.append(record.doc.problem(path, f"{_quote(ref)} is not the id of an entry in sources{did_you_mean(ref, ids) or '.'}{listed}"))
+            problems.append(record.doc.problem(path, f"{quote(ref)} is not the id of an entry in sources{did_you_mean(ref, ids) or '.'}{listed}"))
     if record.kind == "exemplars":
         headlines = [i for i, f in enumerate(record.data["impact"]["figures"]) if f.get("headline")]
         for index in headlines[1:]:

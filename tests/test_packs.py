@@ -3,7 +3,6 @@ and every figure or quotation in a pack comes from the sources."""
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 import yaml
