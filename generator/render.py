@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from . import finder
 from .markup import markdown_block, markdown_inline, plain
 from .validate import Corpus, Record
 
@@ -155,7 +156,7 @@ def _environment() -> Environment:
 
 def render_site(corpus: Corpus) -> list[GeneratedFile]:
     """Every generated file of the site: pages, then data files."""
-    return render_pages(corpus)
+    return render_pages(corpus) + [GeneratedFile(path, content) for path, content in finder.data_files(Site(corpus)).items()]
 
 
 def render_pages(corpus: Corpus) -> list[GeneratedFile]:
@@ -191,5 +192,6 @@ def render_pages(corpus: Corpus) -> list[GeneratedFile]:
                 vocabulary=vocabulary, term=term, section="Outcomes", section_uri="outcomes/index.md")
 
     add("ratings.md.j2", "ratings.md", "schemas/vocabularies/rating-levels.yaml")
+    add("find.md.j2", "find.md", facets=finder.facets(site))
     return pages
 
