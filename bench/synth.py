@@ -1,10 +1,10 @@
 """Synthesise a larger corpus for the benchmark: N valid records in a copy of the project.
 
-Each synthetic record is a real record with a new id, title, place, organisation names,
-themes, phases, target groups, outcomes and dates, so the text is as long and as varied
-as real records. Invented place and organisation names (built from syllables) stand in
-for the new words a growing corpus brings: a search index's size depends on its
-vocabulary as well as on the number of records.
+The copy's content/ holds only the N synthetic records. Each is a real record with a new
+id, title, place, organisation names, themes, phases, target groups, outcomes and dates,
+so the text is as long and as varied as real records. Invented place and organisation
+names (built from syllables) stand in for the new words a growing corpus brings: a search
+index's size depends on its vocabulary as well as on the number of records.
 
 The output is benchmark data in a temporary folder, never site content.
 
@@ -85,21 +85,19 @@ def _vary(record, number: int, rng: random.Random, vocab: dict[str, list[str]]) 
 
 
 def synthesise(out: Path, n: int, seed: int = 1) -> int:
-    """Copy the project into `out` and fill its content/ with n records in all. Returns n."""
+    """Copy the project into `out` with n synthetic records in content/, and none other. Returns n."""
     result = check_project(ROOT)
     assert result.ok, "the real content must be valid before it is varied"
     real = list(result.corpus.exemplars.values()) + list(result.corpus.evidence.values())
-    if n < len(real):
-        raise ValueError(f"n must be at least {len(real)}, the number of real records")
     if out.exists():
         shutil.rmtree(out)
     for part in PROJECT_PARTS:
-        shutil.copytree(ROOT / part, out / part)
+        shutil.copytree(ROOT / part, out / part, ignore=shutil.ignore_patterns("*.yaml") if part == "content" else None)
     shutil.copy(ROOT / "mkdocs.yml", out / "mkdocs.yml")
 
     vocab = {v.id: list(v.terms) for v in result.corpus.vocabularies.values()}
     rng = random.Random(seed)
-    for number in range(n - len(real)):
+    for number in range(n):
         record = real[number % len(real)]
         data = _vary(record, number, rng, vocab)
         header = f"# Synthetic benchmark record, varied from {record.id}\n"
@@ -110,7 +108,7 @@ def synthesise(out: Path, n: int, seed: int = 1) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, required=True, help="records in all, real ones included")
+    parser.add_argument("--n", type=int, required=True, help="how many records")
     parser.add_argument("--out", type=Path, required=True, help="folder for the project copy (replaced)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
