@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import json
 import re
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,9 +217,11 @@ def lunr_js_version(source: bytes) -> str:
     return match.group(1).decode("ascii") if match else ""
 
 
-def _days(date: str) -> int:
-    """A YYYY-MM-DD date as days since 1970, for sorting by date in the page."""
-    return (datetime.date.fromisoformat(date) - datetime.date(1970, 1, 1)).days
+def _days(dates: list[str]) -> str:
+    """Dates as days since 2000, two bytes each (little-endian), base64-encoded: enough
+    to sort by date in the page, in a third of the bytes of a list of numbers."""
+    days = [(datetime.date.fromisoformat(d) - datetime.date(2000, 1, 1)).days for d in dates]
+    return base64.b64encode(struct.pack(f"<{len(days)}H", *(min(max(d, 0), 0xFFFF) for d in days))).decode("ascii")
 
 
 def data_files(site) -> dict[str, str | bytes]:
@@ -237,7 +240,7 @@ def data_files(site) -> dict[str, str | bytes]:
         "facets": {facet.id: {value.id: _bitset([value.id in FACET_SOURCES[facet.id][1](r) for r in all_records])
                               for value in facet.values} for facet in facets(site)},
         "ratingRank": {level: term["rank"] for level, term in site.vocab["rating-levels"].terms.items()},
-        "updated": [_days(r.data["dates"]["updated"]) for r in all_records],
+        "updated": _days([r.data["dates"]["updated"] for r in all_records]),
         "index": {"version": serialised["version"], "fields": serialised["fields"], "pipeline": serialised["pipeline"],
                   "shards": [shard[0][0] for shard in shards]},
     }

@@ -1,7 +1,9 @@
 """The finder's data files: lunr versions agree, shards hold the whole index, facets are exact."""
 
 import base64
+import datetime
 import json
+import struct
 from html.parser import HTMLParser
 
 import lunr as lunr_py
@@ -159,3 +161,11 @@ def test_the_finder_is_in_the_nav_and_records_are_not():
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n")[1].split("\n\n")[0]
     assert "find.md" in nav
     assert not any(record.id in nav for record in RECORDS)
+
+
+def test_update_dates_are_the_records_dates(site_dir):
+    manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
+    raw = base64.b64decode(manifest["updated"])
+    days = struct.unpack(f"<{len(raw) // 2}H", raw)
+    dates = [(datetime.date(2000, 1, 1) + datetime.timedelta(days=d)).isoformat() for d in days]
+    assert dates == [record.data["dates"]["updated"] for record in RECORDS]

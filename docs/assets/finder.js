@@ -41,6 +41,7 @@
   var everything = null;    // the bitset of all records
   var facetBits = {};       // facet id -> value id -> bitset
   var ratingRank = [];      // record -> rank of its rating (evidence: after every level)
+  var updated = [];         // record -> when it was last updated, in days
   var cards = new Map();    // record -> Promise of its card
   var shards = new Map();   // shard number -> Promise of its terms
   var loadedShards = [];    // shard number -> terms, once fetched
@@ -318,9 +319,13 @@
             query.term(clause.stem, { usePipeline: false, boost: EXACT_BOOST });
           });
         });
-        var order = found.map(function (result) { return Number(result.ref); });
-        var terms = new Map();
-        found.forEach(function (result) { terms.set(Number(result.ref), new Set(Object.keys(result.matchData.metadata))); });
+        var order = [], matched = new Map();
+        found.forEach(function (result) {
+          order.push(Number(result.ref));
+          matched.set(Number(result.ref), result.matchData);
+        });
+        // The index terms a record matched, for highlighting: read only for cards shown.
+        var terms = function (n) { return new Set(Object.keys(matched.get(n).metadata)); };
         return { order: order, set: fromList(order), terms: terms };
       });
     });
@@ -359,7 +364,7 @@
     if (text) text.order.forEach(function (n) { if (has(set, n)) order.push(n); });
     else for (var n = 0; n < data.records; n++) if (has(set, n)) order.push(n);
     if (sort === "rating") order = stableSort(order, function (n) { return ratingRank[n]; });
-    if (sort === "updated") order = stableSort(order, function (n) { return -data.updated[n]; });
+    if (sort === "updated") order = stableSort(order, function (n) { return -updated[n]; });
     return order;
   }
 
@@ -380,18 +385,18 @@
       if (mine !== generation) return;
       var base = text ? text.set : everything, sets = selectedSets(state), results = base;
       Object.keys(sets).forEach(function (facet) { results = and(results, sets[facet]); });
-      updateCounts(base, sets);
       var order = ordered(text, results, state.sort);
       var from = adding ? list.children.length : 0, to = Math.min(shown, order.length);
       // Every card on the page is requested at once, and each is shown as soon as the
       // ones before it are: the first result does not wait for the twentieth.
       var pending = order.slice(from, to).map(card), step = Promise.resolve();
+      updateCounts(base, sets);
       if (!pending.length) showResults(order, state, adding);
       pending.forEach(function (promise, i) {
         step = step.then(function () { return promise; }).then(function (info) {
           if (mine !== generation) return;
           if (i === 0) showResults(order, state, adding);
-          var item = list.appendChild(cardElement(info, text ? text.terms.get(order[from + i]) : null));
+          var item = list.appendChild(cardElement(info, text ? text.terms(order[from + i]) : null));
           if (i === 0 && adding) item.querySelector("a").focus();
         });
       });
@@ -487,6 +492,8 @@
         facetBits[facet][value] = decodeBitset(data.facets[facet][value]);
       });
     });
+    var days = atob(data.updated);
+    for (n = 0; n < data.records; n++) updated[n] = days.charCodeAt(2 * n) | (days.charCodeAt(2 * n + 1) << 8);
     for (n = 0; n < data.records; n++) ratingRank[n] = Infinity;
     Object.keys(data.ratingRank).forEach(function (level) {
       var set = facetBits.rating[level];
