@@ -275,7 +275,6 @@ def test_the_finder_ranks_as_lunr_py_does_with_the_whole_index(browser, site_url
     query = index.create_query()
     for word in _stems(text):
         query.term(word, use_pipeline=False, wildcard=Query.WILDCARD_TRAILING, presence=QueryPresence.REQUIRED)
-        query.term(word, use_pipeline=False, boost=10)
     expected = [RECORDS[int(r["ref"])].id for r in index.query(query)]
     assert set(expected) == matching(text)
     page = open_finder(browser, site_url)

@@ -21,7 +21,6 @@
   // While the last word is being typed it may run past its stem ("attenda" on the way to
   // "attendance", indexed as "attend"); it may drop up to this many letters to match.
   var BACKOFF = 4;
-  var EXACT_BOOST = 10;  // a word found whole ranks above words it only begins
   var SORTS = ["relevance", "rating", "updated"];
 
   var input = form.querySelector("input[type=search]");
@@ -47,10 +46,12 @@
   var loadedShards = [];    // shard number -> terms, once fetched
   var index = null;         // a lunr.Index over the loaded shards
   var indexedCount = -1;    // how many shards `index` was built from
-  var lunrLoading = null;
+  var lunrLoading = null;   // a Promise of lunr.js, once asked for
+  var lunrLoaded = false;
   var generation = 0;       // each update's number: a slower, older update must not win
   var shown = PAGE_SIZE;
   var typingEntry = false;  // the current history entry was made by typing
+  var pendingHistory = null; // a change not yet written to the history: { url, replace, typing }
 
   form.hidden = false;
   if (window.matchMedia("(max-width: 44.99em)").matches) filters.open = false;
@@ -79,7 +80,7 @@
       lunrLoading = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = new URL("lunr.js?v=" + (data ? data.build : ""), dataUrl).href;
-        script.onload = resolve;
+        script.onload = function () { lunrLoaded = true; resolve(); };
         script.onerror = function () { lunrLoading = null; reject(new Error("lunr.js did not load")); };
         document.head.appendChild(script);
       });
@@ -181,16 +182,26 @@
     return location.pathname + (query ? "?" + query : "");
   }
 
-  // Each change is a history entry, so Back undoes it; typing a word is one change.
+  // Each change is a history entry, so Back undoes it; typing a word is one change. The
+  // entry is written once the results are up: a new address makes the browser fetch the
+  // page's icon again, which would compete with the search's own requests.
   function changed(typing) {
-    var url = urlFor(formState());
-    if (url !== location.pathname + location.search) {
-      if (typing && typingEntry) history.replaceState(null, "", url);
-      else history.pushState(null, "", url);
-    }
-    typingEntry = typing;
     shown = PAGE_SIZE;
-    update();
+    if (pendingHistory && !(typing && pendingHistory.typing)) writeHistory();
+    var url = urlFor(formState());
+    if (pendingHistory) pendingHistory.url = url;
+    else pendingHistory = { url: url, replace: typing && typingEntry, typing: typing };
+    typingEntry = typing;
+    update().then(writeHistory);
+    setTimeout(writeHistory, 500);
+  }
+
+  function writeHistory() {
+    var entry = pendingHistory;
+    pendingHistory = null;
+    if (!entry || entry.url === location.pathname + location.search) return;
+    if (entry.replace) history.replaceState(null, "", entry.url);
+    else history.pushState(null, "", entry.url);
   }
 
   // ---- full-text search -------------------------------------------------------------
@@ -285,7 +296,7 @@
     return Promise.all(words.map(function (word, position) {
       var stemmed = stem(word);
       if (word.length < MIN_PREFIX) {
-        return loadFor(stemmed, false).then(function () { return { term: stemmed, prefix: false, stem: stemmed }; });
+        return loadFor(stemmed, false).then(function () { return { term: stemmed, prefix: false }; });
       }
       var candidates = [stemmed];
       if (word !== stemmed) candidates.push(word);
@@ -295,10 +306,10 @@
       }
       return Promise.all(candidates.map(function (c) { return loadFor(c, true); })).then(function () {
         var found = candidates.filter(function (c) { return expands(c, true); })[0];
-        if (found || !backoff.length) return { term: found || stemmed, prefix: true, stem: stemmed };
+        if (found || !backoff.length) return { term: found || stemmed, prefix: true };
         return loadFor(backoff[backoff.length - 1], true).then(function () {
           var shorter = backoff.filter(function (c) { return expands(c, true); })[0];
-          return { term: shorter || stemmed, prefix: true, stem: stemmed };
+          return { term: shorter || stemmed, prefix: true };
         });
       });
     }));
@@ -306,29 +317,44 @@
 
   // Records matching every word of the text, best first, with the index terms each matched.
   function search(text) {
-    return loadLunr().then(function () {
-      var words = queryWords(text);
-      if (!words.length) return null;
-      return clausesFor(words).then(function (clauses) {
-        var found = currentIndex().query(function (query) {
-          clauses.forEach(function (clause) {
-            query.term(clause.term, {
-              usePipeline: false, presence: lunr.Query.presence.REQUIRED,
-              wildcard: clause.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-            });
-            query.term(clause.stem, { usePipeline: false, boost: EXACT_BOOST });
+    if (!lunrLoaded) return loadLunr().then(function () { return search(text); });
+    var words = queryWords(text);
+    if (!words.length) return Promise.resolve(null);
+    return clausesFor(words).then(function (clauses) {
+      var found = currentIndex().query(function (query) {
+        clauses.forEach(function (clause) {
+          query.term(clause.term, {
+            usePipeline: false, presence: lunr.Query.presence.REQUIRED,
+            wildcard: clause.prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
           });
         });
-        var order = [], matched = new Map();
-        found.forEach(function (result) {
-          order.push(Number(result.ref));
-          matched.set(Number(result.ref), result.matchData);
-        });
-        // The index terms a record matched, for highlighting: read only for cards shown.
-        var terms = function (n) { return new Set(Object.keys(matched.get(n).metadata)); };
-        return { order: order, set: fromList(order), terms: terms };
       });
+      var order = [], matched = new Map();
+      found.forEach(function (result) {
+        order.push(Number(result.ref));
+        matched.set(Number(result.ref), result.matchData);
+      });
+      // The index terms a record matched, for highlighting: read only for cards shown.
+      var terms = function (n) { return new Set(Object.keys(matched.get(n).metadata)); };
+      return { order: order, set: fromList(order), terms: terms };
     });
+  }
+
+  // Runs lunr's loading, querying and stemming once on a one-word index while the page is
+  // idle, so that the browser has compiled them before the first word is typed.
+  function warmUp() {
+    var posting = { _index: 0 };
+    data.index.fields.forEach(function (field) { posting[field] = {}; });
+    posting[data.index.fields[0]] = { 0: {} };
+    var tiny = lunr.Index.load({
+      version: data.index.version, fields: data.index.fields, pipeline: data.index.pipeline,
+      fieldVectors: [[data.index.fields[0] + "/0", [0, 1]]], invertedIndex: [["warm", posting]],
+    });
+    tiny.query(function (query) {
+      query.term("warm", { usePipeline: false, presence: lunr.Query.presence.REQUIRED, wildcard: lunr.Query.wildcard.TRAILING });
+    }).forEach(function (result) { return result.matchData.metadata; });
+    queryWords("warming up");
+    stem("warming");
   }
 
   // ---- results ----------------------------------------------------------------------
@@ -387,20 +413,29 @@
       Object.keys(sets).forEach(function (facet) { results = and(results, sets[facet]); });
       var order = ordered(text, results, state.sort);
       var from = adding ? list.children.length : 0, to = Math.min(shown, order.length);
-      // Every card on the page is requested at once, and each is shown as soon as the
-      // ones before it are: the first result does not wait for the twentieth.
-      var pending = order.slice(from, to).map(card), step = Promise.resolve();
-      updateCounts(base, sets);
-      if (!pending.length) showResults(order, state, adding);
-      pending.forEach(function (promise, i) {
-        step = step.then(function () { return promise; }).then(function (info) {
-          if (mine !== generation) return;
-          if (i === 0) showResults(order, state, adding);
-          var item = list.appendChild(cardElement(info, text ? text.terms(order[from + i]) : null));
-          if (i === 0 && adding) item.querySelector("a").focus();
+      if (from >= to) {
+        showResults(order, state, adding);
+        updateCounts(base, sets);
+        return;
+      }
+      // The first result is what the eye waits for: it is fetched on its own, and the
+      // counts and the rest of the page follow once it is shown.
+      return card(order[from]).then(function (info) {
+        if (mine !== generation) return;
+        showResults(order, state, adding);
+        var item = list.appendChild(cardElement(info, text ? text.terms(order[from]) : null));
+        if (adding) item.querySelector("a").focus();
+        updateCounts(base, sets);
+        // The others are requested together, and each is shown once those before it are.
+        var step = Promise.resolve();
+        order.slice(from + 1, to).map(card).forEach(function (promise, i) {
+          step = step.then(function () { return promise; }).then(function (next) {
+            if (mine !== generation) return;
+            list.appendChild(cardElement(next, text ? text.terms(order[from + 1 + i]) : null));
+          });
         });
+        return step;
       });
-      return step;
     }).catch(function (error) {
       if (mine !== generation) return;
       status.textContent = "Something went wrong while searching. Please reload the page.";
@@ -502,7 +537,7 @@
     applyState(readState(location.search));
     // lunr.js is needed as soon as a word is typed: fetch it once the first results are
     // up, so that typing waits only for the index shards its words need.
-    update().then(function () { loadLunr().catch(function () {}); });
+    update().then(function () { return loadLunr().then(warmUp); }).catch(function () {});
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -522,6 +557,7 @@
   });
   window.addEventListener("popstate", function () {
     if (!data) return;
+    pendingHistory = null;
     applyState(readState(location.search));
     typingEntry = false;
     shown = PAGE_SIZE;
