@@ -211,6 +211,17 @@ def test_back_undoes_the_last_change(browser, site_url):
     close(page)
 
 
+def test_clear_all_empties_the_box_and_the_ticks(browser, site_url):
+    page = open_finder(browser, site_url, "?text=parents&theme=family-support&sort=rating")
+    settle(page, matching("parents") & with_value(lambda r: "family-support" in r.data["themes"]), "parents")
+    page.click("[data-clear]")
+    everything = {r.id for r in RECORDS}
+    assert set(settle(page, everything)) == everything
+    assert page.input_value(BOX) == "" and not page.is_checked("#ww-f-theme-family-support")
+    page.wait_for_function("location.search === '?sort=rating'")
+    close(page)
+
+
 def test_keyboard_only(browser, site_url):
     page = open_finder(browser, site_url)
 
