@@ -2,9 +2,9 @@
 
 The finder page (/find/) downloads, before its first result:
 
-- finder/facets.json: which record has which facet value, as one bitset per value, the
-  order for "most recently updated", and the index's manifest. Filtering and counting
-  need nothing else, and it stays small: N/8 bytes per facet value.
+- finder/facets.json: which record has which facet value, as one bitset per value, each
+  record's update date, and the index's manifest. Filtering, counting and sorting need
+  nothing else, and it stays small: N/8 bytes per facet value, 2 bytes per date.
 - finder/lunr.js: the lunr.js that lunr.py targets, copied from the installed MkDocs.
 - finder/index/<n>.json: only the index shards that hold the words typed. The index is
   built by lunr.py and cut into shards of contiguous terms; a shard holds, for each of its
@@ -27,7 +27,6 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-import lunr as lunr_py
 from lunr import lunr
 
 from .markup import plain
@@ -62,11 +61,11 @@ class Facet:
     values: tuple[FacetValue, ...]
 
 
-# Facet id -> (vocabulary, how a record's terms are read). Order is the page's order.
 def _exemplar_or_evidence(exemplar, evidence):
     return lambda record: (exemplar if record.kind == "exemplars" else evidence)(record.data)
 
 
+# Facet id (its URL parameter) -> (vocabulary, a record's terms). In the page's order.
 FACET_SOURCES = {
     "type": (None, lambda record: [EXEMPLAR_TYPE[0] if record.kind == "exemplars" else record.data["type"]]),
     "rating": ("rating-levels", _exemplar_or_evidence(lambda d: [d["evidence_rating"]["level"]], lambda d: [])),
@@ -213,6 +212,7 @@ def lunr_js() -> bytes:
 
 
 def lunr_js_version(source: bytes) -> str:
+    """The version in lunr.js's header comment."""
     match = re.search(rb"lunr - http://lunrjs\.com - .* - (\d+\.\d+\.\d+)", source[:400])
     return match.group(1).decode("ascii") if match else ""
 
@@ -254,7 +254,3 @@ def data_files(site) -> dict[str, str | bytes]:
     files[f"{DATA_DIR}/facets.json"] = _json(manifest)
     return files
 
-
-def target_js_version() -> str:
-    """The lunr.js version whose index format lunr.py writes."""
-    return lunr_py.__TARGET_JS_VERSION__

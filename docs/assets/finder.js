@@ -21,6 +21,10 @@
   // While the last word is being typed it may run past its stem ("attenda" on the way to
   // "attendance", indexed as "attend"); it may drop up to this many letters to match.
   var BACKOFF = 4;
+  var WARM_UP_RECORDS = 500;  // see warmUp()
+  // lunr.py stores no metadata (such as word positions) with a posting; lunr.js only reads
+  // it, so every posting can share one empty object.
+  var NO_METADATA = Object.freeze({});
   var SORTS = ["relevance", "rating", "updated"];
 
   var input = form.querySelector("input[type=search]");
@@ -33,6 +37,7 @@
   var filters = form.querySelector(".ww-finder__filters");
   var boxes = Array.prototype.slice.call(form.querySelectorAll(".ww-facet input[type=checkbox]"));
   var dataUrl = new URL(form.getAttribute("data-data"), location.href);
+  var dataFolder = dataUrl.href.replace(/[^/]*$/, "");
   var root = form.getAttribute("data-root");
 
   var data = null;          // facets.json
@@ -59,7 +64,7 @@
   // ---- data -------------------------------------------------------------------------
 
   function versioned(path) {
-    return new URL(path + "?v=" + data.build, dataUrl).href;
+    return dataFolder + path + "?v=" + data.build;
   }
 
   function fetchJSON(url) {
@@ -79,7 +84,7 @@
     if (!lunrLoading) {
       lunrLoading = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
-        script.src = new URL("lunr.js?v=" + (data ? data.build : ""), dataUrl).href;
+        script.src = dataFolder + "lunr.js?v=" + (data ? data.build : "");
         script.onload = function () { lunrLoaded = true; resolve(); };
         script.onerror = function () { lunrLoading = null; reject(new Error("lunr.js did not load")); };
         document.head.appendChild(script);
@@ -209,8 +214,10 @@
   // The words of a query, split and trimmed as lunr.py split and trimmed the records.
   var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/;
   var TRIM = /^[^\p{L}\p{N}\p{M}_]*?([\p{L}\p{N}\p{M}_]+)[^\p{L}\p{N}\p{M}_]*?$/u;
+  var PLAIN_WORD = /^[a-z0-9]+$/;  // needs no trimming
 
   function trim(word) {
+    if (PLAIN_WORD.test(word)) return word;
     var match = TRIM.exec(word);
     return match ? match[1] : word;
   }
@@ -245,23 +252,31 @@
     return prefix ? shardsFor(term, term + "\uffff") : shardsFor(term, term);
   }
 
-  // A lunr index over the shards fetched so far, rebuilt in lunr's serialised form so
-  // that lunr.js scores exactly as it would with the whole index.
+  // A lunr index over the shards fetched so far.
   function currentIndex() {
     var numbers = Object.keys(loadedShards).map(Number).sort(function (a, b) { return a - b; });
-    if (numbers.length === indexedCount) return index;
+    if (numbers.length !== indexedCount) {
+      index = indexOf(numbers.map(function (n) { return loadedShards[n]; }));
+      indexedCount = numbers.length;
+    }
+    return index;
+  }
+
+  // Shards, in term order, rebuilt in lunr's serialised form and loaded by lunr.js, which
+  // then scores exactly as it would with the whole index.
+  function indexOf(shardList) {
     var fields = data.index.fields, inverted = [], vectors = new Map();
-    numbers.forEach(function (n) {
-      loadedShards[n].forEach(function (entry) {
-        var posting = { _index: entry[1] };
+    shardList.forEach(function (terms) {
+      terms.forEach(function (entry) {
+        var term = entry[1], posting = { _index: term };
         fields.forEach(function (field, f) {
           var refs = {}, flat = entry[2][f], ref = 0;
           for (var i = 0; i < flat.length; i += 2) {
             ref += flat[i];
-            refs[ref] = {};
-            var key = field + "/" + ref;
-            if (!vectors.has(key)) vectors.set(key, []);
-            vectors.get(key).push([entry[1], flat[i + 1]]);
+            refs[ref] = NO_METADATA;
+            var key = field + "/" + ref, elements = vectors.get(key);
+            if (!elements) vectors.set(key, elements = []);
+            elements.push(term, flat[i + 1]);
           }
           posting[field] = refs;
         });
@@ -269,16 +284,23 @@
       });
     });
     var fieldVectors = [];
-    vectors.forEach(function (pairs, key) {
-      pairs.sort(function (a, b) { return a[0] - b[0]; });
-      fieldVectors.push([key, [].concat.apply([], pairs)]);
+    vectors.forEach(function (elements, key) {
+      fieldVectors.push([key, elements.length > 2 ? byTermIndex(elements) : elements]);
     });
-    index = lunr.Index.load({
+    return lunr.Index.load({
       version: data.index.version, fields: fields, pipeline: data.index.pipeline,
       fieldVectors: fieldVectors, invertedIndex: inverted,
     });
-    indexedCount = numbers.length;
-    return index;
+  }
+
+  // A vector's [term index, weight, ...] pairs in the order lunr.Vector needs.
+  function byTermIndex(elements) {
+    var pairs = [];
+    for (var i = 0; i < elements.length; i += 2) pairs.push([elements[i], elements[i + 1]]);
+    pairs.sort(function (a, b) { return a[0] - b[0]; });
+    var sorted = [];
+    pairs.forEach(function (pair) { sorted.push(pair[0], pair[1]); });
+    return sorted;
   }
 
   function expands(term, prefix) {
@@ -340,19 +362,17 @@
     });
   }
 
-  // Runs lunr's loading, querying and stemming once on a one-word index while the page is
-  // idle, so that the browser has compiled them before the first word is typed.
+  // While the page is idle, runs the search's own steps (decoding a shard, loading it
+  // into lunr, querying, stemming) on a made-up shard of a few hundred records, so that
+  // the browser has compiled and optimised them before the first word is typed. It takes
+  // a few milliseconds once, and saves more than that on the first search.
   function warmUp() {
-    var posting = { _index: 0 };
-    data.index.fields.forEach(function (field) { posting[field] = {}; });
-    posting[data.index.fields[0]] = { 0: {} };
-    var tiny = lunr.Index.load({
-      version: data.index.version, fields: data.index.fields, pipeline: data.index.pipeline,
-      fieldVectors: [[data.index.fields[0] + "/0", [0, 1]]], invertedIndex: [["warm", posting]],
-    });
-    tiny.query(function (query) {
+    var postings = [];
+    for (var n = 0; n < WARM_UP_RECORDS; n++) postings.push(n ? 1 : 0, 1);
+    var entry = ["warm", 0, data.index.fields.map(function (field, f) { return f ? [] : postings; })];
+    indexOf([[entry]]).query(function (query) {
       query.term("warm", { usePipeline: false, presence: lunr.Query.presence.REQUIRED, wildcard: lunr.Query.wildcard.TRAILING });
-    }).forEach(function (result) { return result.matchData.metadata; });
+    }).forEach(function (result) { return Object.keys(result.matchData.metadata); });
     queryWords("warming up");
     stem("warming");
   }
@@ -419,27 +439,37 @@
         return;
       }
       // The first result is what the eye waits for: it is fetched on its own, and the
-      // counts and the rest of the page follow once it is shown.
+      // counts and the rest of the page follow once it is on screen.
       return card(order[from]).then(function (info) {
         if (mine !== generation) return;
         showResults(order, state, adding);
         var item = list.appendChild(cardElement(info, text ? text.terms(order[from]) : null));
         if (adding) item.querySelector("a").focus();
-        updateCounts(base, sets);
-        // The others are requested together, and each is shown once those before it are.
-        var step = Promise.resolve();
-        order.slice(from + 1, to).map(card).forEach(function (promise, i) {
-          step = step.then(function () { return promise; }).then(function (next) {
-            if (mine !== generation) return;
-            list.appendChild(cardElement(next, text ? text.terms(order[from + 1 + i]) : null));
+        return afterPaint().then(function () {
+          if (mine !== generation) return;
+          updateCounts(base, sets);
+          // The others are requested together, and each is shown once those before it are.
+          var step = Promise.resolve();
+          order.slice(from + 1, to).map(card).forEach(function (promise, i) {
+            step = step.then(function () { return promise; }).then(function (next) {
+              if (mine !== generation) return;
+              list.appendChild(cardElement(next, text ? text.terms(order[from + 1 + i]) : null));
+            });
           });
+          return step;
         });
-        return step;
       });
     }).catch(function (error) {
       if (mine !== generation) return;
       status.textContent = "Something went wrong while searching. Please reload the page.";
       if (window.console) console.error(error);
+    });
+  }
+
+  // Resolves once the browser has drawn what the page holds now.
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { setTimeout(resolve, 0); });
     });
   }
 
@@ -470,16 +500,22 @@
       node.textContent = text;
       return node;
     }
+    // A word's stem begins with the word's first letter: most words need no stemming.
+    var initials = new Set();
+    terms.forEach(function (term) { initials.add(term.charAt(0)); });
+    var unmarked = "";
     text.split(/([ \t\n\r\f\v\u00a0-]+)/).forEach(function (piece) {
-      var core = trim(piece.toLowerCase()), at = core ? piece.toLowerCase().indexOf(core) : -1;
-      if (!core || at < 0 || !terms.has(stem(core))) {
-        node.appendChild(document.createTextNode(piece));
+      var lower = piece.toLowerCase(), core = trim(lower);
+      var at = core && initials.has(core.charAt(0)) && terms.has(stem(core)) ? lower.indexOf(core) : -1;
+      if (at < 0) {
+        unmarked += piece;
         return;
       }
-      node.appendChild(document.createTextNode(piece.slice(0, at)));
+      node.appendChild(document.createTextNode(unmarked + piece.slice(0, at)));
       node.appendChild(element("mark", "", piece.slice(at, at + core.length)));
-      node.appendChild(document.createTextNode(piece.slice(at + core.length)));
+      unmarked = piece.slice(at + core.length);
     });
+    if (unmarked) node.appendChild(document.createTextNode(unmarked));
     return node;
   }
 
