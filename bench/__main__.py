@@ -79,6 +79,8 @@ def data_sizes(site: Path) -> dict[str, int]:
 
 
 def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
+    """Build a site of n records and measure both searches on it; `runs` per search, except
+    Material at 5,000 records and more, where one run takes half a minute: 3 there."""
     project = workdir / f"project-{n}"
     started = time.monotonic()
     synthesise(project, n)
@@ -92,9 +94,10 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
         server.stdout.readline()  # "ready"
         base = f"http://127.0.0.1:{port}/"
         results = {}
+        load = os.getloadavg()[0]
         for engine in ENGINES:
             measured = []
-            for number in range(runs):
+            for number in range(min(runs, 3) if engine.name == "material" and n >= 5000 else runs):
                 measured.append(measure(browser, base, engine, QUERY, SECOND_QUERY))
                 print(f"  {engine.name} run {number + 1}: {measured[-1].ms:.0f} ms, {measured[-1].sent:,} bytes", flush=True)
             results[engine.name] = summarise(measured)
@@ -103,7 +106,7 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
         server.wait()
     sizes = data_sizes(project / "site")
     shutil.rmtree(project)
-    return {"n": n, "results": results, "sizes": sizes, "build_s": built, "validate_s": validated}
+    return {"n": n, "results": results, "sizes": sizes, "build_s": built, "validate_s": validated, "load": load}
 
 
 def _kb(size: int) -> str:
@@ -129,11 +132,11 @@ def table(rows: list[dict]) -> str:
 
 
 def sizes_table(rows: list[dict]) -> str:
-    lines = ["| N | build (s) | Material's index | finder facets.json | finder index shards | finder cards |",
-             "|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| N | build (s) | load average when measuring | Material's index | finder facets.json | finder index shards | finder cards |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         s = row["sizes"]
-        lines.append(f"| {row['n']:,} | {row['build_s']:.0f} | {_kb(s['material index'])} | {_kb(s['finder facets'])} "
+        lines.append(f"| {row['n']:,} | {row['build_s']:.0f} | {row['load']:.1f} | {_kb(s['material index'])} | {_kb(s['finder facets'])} "
                      f"| {_kb(s['finder index'])} in {s['finder shards']:,} files | {_kb(s['finder cards'])} in {row['n']:,} files |")
     return "\n".join(lines)
 
@@ -157,7 +160,7 @@ def record(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
-    parser.add_argument("--runs", type=int, default=5, help="runs per search and N (3 at N >= 5,000, where one Material run takes half a minute)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per search and N (Material's: at most 3 at N >= 5,000)")
     parser.add_argument("--no-record", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
 
@@ -168,15 +171,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="whatworks-bench-") as workdir, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for n in args.sizes:
-            rows.append(run_size(browser, Path(workdir), n, args.runs if n < 5000 else min(args.runs, 3)))
+            rows.append(run_size(browser, Path(workdir), n, args.runs))
         about = machine(browser)
         browser.close()
     minutes = (time.monotonic() - started) / 60
-    summary = (f"Measured {datetime.date.today().isoformat()} with `make bench` (`python -m bench`) in {minutes:.0f} minutes "
+    command = " ".join(["python -m bench", *sys.argv[1:]])
+    command = f"`make bench` (`{command}`)" if command == "python -m bench" else f"`{command}`"
+    summary = (f"Measured {datetime.date.today().isoformat()} with {command} in {minutes:.0f} minutes "
                f"on {about}. Query \"{QUERY}\" on a page just loaded, then \"{SECOND_QUERY}\" on the same page; "
-               f"medians of {args.runs} runs (3 at N = 5,000), each in a fresh browser context. Bytes as sent with gzip "
-               f"(decoded in brackets).\n\n{table(rows)}\n\nSizes of the search data, uncompressed, and the time to build "
-               f"the site (MkDocs with Material, the finder included):\n\n{sizes_table(rows)}")
+               f"medians of {args.runs} runs (Material's: 3 at N = 5,000), each in a fresh browser context. Bytes as sent with gzip "
+               f"(decoded in brackets).\n\n{table(rows)}\n\nThe time to build the site (MkDocs with Material, the finder "
+               f"included), the machine's load average while measuring (other work on it slows every figure), and the sizes "
+               f"of the search data, uncompressed:\n\n{sizes_table(rows)}")
     print()
     print(summary)
     if not args.no_record:
