@@ -40,8 +40,8 @@ browser:
 test: $(INSTALLED) browser
 	$(BIN)/python -m pytest
 
-# The finder against Material's search at N = 100, 1,000 and 5,000 records (about 15
-# minutes on 2 cores); prints the figures and records them in docs/performance.md.
+# The finder against Material's search at N = 100, 1,000 and 5,000 records (8 minutes
+# on 2 cores); prints the figures and records them in docs/performance.md.
 bench: $(INSTALLED) browser
 	$(BIN)/python -m bench
 

@@ -5,7 +5,7 @@ check them with `python -m generator validate` while the site builds, serve the 
 (bench/serve.py), and measure both searches on the same site, in turn, in headless
 Chromium (bench/measure.py). Prints a table and writes it into docs/performance.md.
 
-    python -m bench                      # the full run (about 15 minutes on 2 cores)
+    python -m bench                      # the full run (8 minutes on 2 cores)
     python -m bench --sizes 100 --runs 3 # a quick look
 """
 

@@ -371,6 +371,7 @@ def test_fits_the_screen_and_screenshots(browser, site_url, width, scheme):
     if width < 720:
         assert filters.get_attribute("open") is None, "on a phone the filters start folded away"
         page.click(".ww-finder__filters > summary")
+        page.wait_for_timeout(300)  # Material turns the chevron in 0.25 s; the screenshot should not catch it halfway
     assert page.locator("#ww-f-theme-attendance").is_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
