@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render new migrate test browser clean
+.PHONY: site serve validate render new migrate test browser bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ browser:
 
 test: $(INSTALLED) browser
 	$(BIN)/python -m pytest
+
+# The finder against Material's search at N = 100, 1,000 and 5,000 records (8 minutes
+# on 2 cores); prints the figures and records them in docs/performance.md.
+# Benchmarks (not part of make test): the finder against Material's search, then
+# validation, build time, size and memory against their baselines. Both record their
+# latest figures in docs/performance.md.
+bench: $(INSTALLED) browser
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf site build .pytest_cache

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from . import citation, compare, exports, linked_data
+from . import citation, compare, exports, finder, linked_data
 from .feed import render_feed
 from .fields import record_fields, walk
 from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
@@ -52,7 +52,7 @@ def environment(site: Site) -> Environment:
 
 
 def render_site(corpus: Corpus, site_url: str) -> list[GeneratedFile]:
-    """Every generated file of the site: pages, then data files, the feed and redirects."""
+    """Every generated file of the site: pages, then data files, the feed, redirects and the finder's data."""
     site = Site(corpus, site_url)
     env = environment(site)
     return [
@@ -60,6 +60,7 @@ def render_site(corpus: Corpus, site_url: str) -> list[GeneratedFile]:
         *exports.render_exports(site),
         *render_feed(site, env),
         *render_redirects(site, env),
+        *(GeneratedFile(path, content) for path, content in finder.data_files(site).items()),
     ]
 
 
@@ -98,6 +99,7 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
                 vocabulary=vocabulary, term=term, section="Outcomes", section_uri="outcomes/index.md")
 
     add("ratings.md.j2", "ratings.md", "schemas/vocabularies/rating-levels.yaml")
+    add("find.md.j2", "find.md", facets=finder.facets(site))
     add("data.md.j2", "data.md")
     kinds = [{"folder": folder, "schema": schema, "fields": list(walk(record_fields(site.corpus.schema_set, schema)))}
              for folder, schema in RECORD_KINDS.items()]

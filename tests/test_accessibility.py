@@ -16,6 +16,7 @@ PAGES = [
     "evidence/", "evidence/extended-schools-core-offer-2008/", "themes/", "themes/attendance/", "outcomes/",
     "outcomes/shanarri/included/", "outcomes/every-child-matters/enjoy-and-achieve/", "ratings/", "reference/",
     "about/", "accessibility/", "packs/", "packs/attendance-and-the-move-to-secondary-school/", "compare/", "data/", "licence/",
+    "find/", "find/?text=attendance", "performance/",
 ]
 
 

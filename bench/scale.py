@@ -1,0 +1,179 @@
+"""`make bench` (second part): validation, build time, site size and memory as N grows.
+
+For each N, on one synthetic corpus (bench/synth.py), measured side by side in one run:
+
+- validation: `python -m generator validate` against check-jsonschema on the same files
+  with the same (bundled) schemas; target at most 0.25 of its time;
+- build: the full build with the plugin (`python -m generator build`: validation,
+  generation, finder index, exports) against a plain Material build of the same pages
+  (`python -m generator render --out DIR`, then `mkdocs build` on DIR without the plugin);
+  target at most 1.25 of its time;
+- site bytes per record, which should stay flat (within 20%) from N = 100 to N = 5,000;
+- peak memory (resident set) of the full build.
+
+Medians of --runs runs; the two sides of each ratio alternate so machine noise hits both.
+
+    python -m bench.scale                       # N = 100, 1,000, 5,000
+    python -m bench.scale --sizes 100 --runs 1  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator.load import load_document
+from generator.schemas import load_schema_set
+from generator.validate import RECORD_KINDS
+
+from .synth import ROOT, synthesise
+
+DOC = ROOT / "docs" / "performance.md"
+MARKERS = ("<!-- scale:start -->", "<!-- scale:end -->")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}  # CI: no progress bars in the timings
+
+# Run a command and report its wall time and its children's peak memory, from one process.
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.monotonic()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+    "seconds = time.monotonic() - start\n"
+    "if done.returncode: sys.exit(done.stderr[-2000:])\n"
+    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one run of `command`."""
+    result = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, env=ENV, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    seconds, peak_kb = result.stdout.split()
+    return float(seconds), int(peak_kb) / 1024
+
+
+def bundled_schemas(project: Path, out: Path) -> dict[str, Path]:
+    """The published, self-contained schemas, as check-jsonschema needs them."""
+    schema_set, problems = load_schema_set(project / "schemas", load_document)
+    assert not problems, problems
+    paths = {}
+    for folder, schema in RECORD_KINDS.items():
+        paths[folder] = out / f"{schema}.schema.json"
+        paths[folder].write_text(json.dumps(schema_set.bundled(schema)), encoding="utf-8")
+    return paths
+
+
+def check_jsonschema(project: Path, schemas: dict[str, Path]) -> list[list[str]]:
+    """One check-jsonschema command per record kind that has files."""
+    binary = str(Path(sys.executable).with_name("check-jsonschema"))
+    commands = []
+    for folder, schema in schemas.items():
+        files = sorted(str(p) for p in (project / "content" / folder).glob("*.yaml"))
+        if files:
+            commands.append([binary, "--schemafile", str(schema), *files])
+    return commands
+
+
+def plain_config(project: Path, docs: Path) -> Path:
+    """mkdocs.yml for the plain build: the same site, without the whatworks plugin."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^  - whatworks\n", "", config, flags=re.M)
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    config = config.replace("custom_dir: overrides", f"custom_dir: {project / 'overrides'}")
+    path = project / "mkdocs-plain.yml"
+    path.write_text(config, encoding="utf-8")
+    return path
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure_size(workdir: Path, n: int, runs: int) -> dict:
+    project = workdir / f"scale-{n}"
+    synthesise(project, n)
+    schemas = bundled_schemas(project, workdir)
+    ours_validate, theirs_validate, ours_build, plain_build, peaks = [], [], [], [], []
+    docs = workdir / f"docs-{n}"
+    subprocess.run([sys.executable, "-m", "generator", "render", "--out", str(docs)], cwd=project, env=ENV, check=True,
+                   capture_output=True)
+    plain = plain_config(project, docs)
+    for _ in range(runs):
+        ours_validate.append(timed([sys.executable, "-m", "generator", "validate"], project)[0])
+        theirs_validate.append(sum(timed(command, project)[0] for command in check_jsonschema(project, schemas)))
+        seconds, peak = timed([sys.executable, "-m", "generator", "build", "--site-dir", str(workdir / f"site-{n}")], project)
+        ours_build.append(seconds)
+        peaks.append(peak)
+        plain_build.append(timed([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(plain),
+                                  "-d", str(workdir / f"plain-{n}")], project)[0])
+    site_bytes = folder_bytes(workdir / f"site-{n}")
+    return {
+        "n": n,
+        "validate": statistics.median(ours_validate), "check-jsonschema": statistics.median(theirs_validate),
+        "build": statistics.median(ours_build), "plain build": statistics.median(plain_build),
+        "site bytes": site_bytes, "bytes per record": site_bytes / n, "peak MB": max(peaks),
+    }
+
+
+def table(rows: list[dict]) -> str:
+    first = rows[0]["bytes per record"]
+    lines = [
+        "| N | validate (s) | check-jsonschema (s) | ratio (target ≤ 0.25) | build (s) | plain Material build (s) | ratio (target ≤ 1.25) | site (MB) | KB per record | vs N = " + f"{rows[0]['n']:,}" + " (target within ±20%) | peak memory of the build (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']:,} | {r['validate']:.2f} | {r['check-jsonschema']:.2f} | {r['validate'] / r['check-jsonschema']:.2f} "
+            f"| {r['build']:.1f} | {r['plain build']:.1f} | {r['build'] / r['plain build']:.2f} "
+            f"| {r['site bytes'] / 1e6:.1f} | {r['bytes per record'] / 1024:.1f} | {r['bytes per record'] / first:.2f} | {r['peak MB']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def record(rows: list[dict], runs: int, command: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
+    section = "\n".join([
+        MARKERS[0],
+        f"Run on {datetime.date.today().isoformat()}, `{command}`, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}, medians of {runs} run(s), "
+        "each ratio from runs made side by side.",
+        "",
+        table(rows),
+        MARKERS[1],
+    ])
+    if MARKERS[0] in text:
+        text = re.sub(re.escape(MARKERS[0]) + ".*?" + re.escape(MARKERS[1]), lambda _: section, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n## Validation, build time, size and memory\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-record", action="store_true", help="print only; leave docs/performance.md alone")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="whatworks-scale-") as workdir:
+        for n in args.sizes:
+            started = time.monotonic()
+            rows.append(measure_size(Path(workdir), n, args.runs))
+            print(f"N = {n:,}: measured in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    print(table(rows))
+    if not args.no_record:
+        record(rows, args.runs, "python -m bench.scale " + " ".join(argv if argv is not None else sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

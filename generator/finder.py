@@ -1,0 +1,256 @@
+"""The finder's data files: facets, a sharded full-text index, one card per record.
+
+The finder page (/find/) downloads, before its first result:
+
+- finder/facets.json: which record has which facet value, as one bitset per value, each
+  record's update date, and the index's manifest. Filtering, counting and sorting need
+  nothing else, and it stays small: N/8 bytes per facet value, 2 bytes per date.
+- finder/lunr.js: the lunr.js that lunr.py targets, copied from the installed MkDocs.
+- finder/index/<n>.json: only the index shards that hold the words typed. The index is
+  built by lunr.py and cut into shards of contiguous terms; a shard holds, for each of its
+  terms, the term's postings and its weights in each document's field vectors, which is
+  all lunr.js needs to score that term. The page rebuilds a lunr.js index from the shards
+  it has, so results are lunr's own, and the same as the whole index would give.
+- finder/cards/<n>.json: what a result card shows, only for the results on screen.
+
+docs/performance.md gives the measurements behind this split.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from lunr import lunr
+
+from .markup import plain
+
+# The record kind has no vocabulary of its own; the evidence types come from theirs.
+EXEMPLAR_TYPE = ("exemplar", "Practice exemplar")
+TYPE_LEGEND = "Record type"
+
+# Fields indexed for full-text search, and how much a match in each counts.
+# A title or theme match says more about what a record is than a word in its body.
+FIELDS = (("title", 5), ("themes", 3), ("summary", 2), ("place", 2), ("organisations", 2), ("body", 1))
+
+# Terms per shard are added until the shard reaches this many bytes (a single common
+# term may exceed it). Chosen from the measurements in docs/performance.md.
+SHARD_BYTES = 16_000
+
+DATA_DIR = "finder"
+MKDOCS_LUNR_JS = Path("contrib/search/templates/search/lunr.js")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    id: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    id: str  # the URL parameter
+    legend: str
+    values: tuple[FacetValue, ...]
+
+
+def _exemplar_or_evidence(exemplar, evidence):
+    return lambda record: (exemplar if record.kind == "exemplars" else evidence)(record.data)
+
+
+# Facet id (its URL parameter) -> (vocabulary, a record's terms). In the page's order.
+FACET_SOURCES = {
+    "type": (None, lambda record: [EXEMPLAR_TYPE[0] if record.kind == "exemplars" else record.data["type"]]),
+    "rating": ("rating-levels", _exemplar_or_evidence(lambda d: [d["evidence_rating"]["level"]], lambda d: [])),
+    "theme": ("themes", lambda record: record.data["themes"]),
+    "phase": ("phases", lambda record: record.data.get("phases", [])),
+    "country": ("countries", _exemplar_or_evidence(lambda d: [d["place"]["country"]], lambda d: d.get("countries", []))),
+    "group": ("target-groups", lambda record: record.data.get("target_groups", [])),
+    "ecm": ("ecm-outcomes", lambda record: record.data["outcomes"].get("ecm", [])),
+    "shanarri": ("shanarri", lambda record: record.data["outcomes"].get("shanarri", [])),
+    "design": ("study-designs", _exemplar_or_evidence(lambda d: [d["evidence_rating"]["study_design"]],
+                                                      lambda d: [d["study_design"]] if "study_design" in d else [])),
+}
+
+
+def records(site) -> list:
+    """Every record in the finder's order, which is also its order before any sort:
+    exemplars strongest-rated first, then evidence newest first, as the listing pages."""
+    return site.exemplars() + site.evidence()
+
+
+def facets(site) -> list[Facet]:
+    """The facets with each value's label (from its vocabulary) and its count over all records."""
+    all_records = records(site)
+    result = []
+    for facet_id, (vocabulary_id, terms_of) in FACET_SOURCES.items():
+        if vocabulary_id is None:
+            choices = [EXEMPLAR_TYPE] + [(t, term["label"]) for t, term in site.vocab["evidence-types"].terms.items()]
+            legend = TYPE_LEGEND
+        else:
+            vocabulary = site.vocab[vocabulary_id]
+            choices = [(t, term["label"]) for t, term in vocabulary.terms.items()]
+            legend = vocabulary.title
+        values = tuple(FacetValue(t, label, sum(1 for r in all_records if t in terms_of(r))) for t, label in choices)
+        result.append(Facet(facet_id, legend, values))
+    return result
+
+
+def _bitset(members: list[bool]) -> str:
+    """Record n is bit n % 8 of byte n // 8, base64-encoded: N/8 bytes however many match."""
+    data = bytearray((len(members) + 7) // 8)
+    for n, member in enumerate(members):
+        if member:
+            data[n // 8] |= 1 << (n % 8)
+    return base64.b64encode(bytes(data)).decode("ascii")
+
+
+def _text(site, record) -> dict[str, str]:
+    """The words a record is found by, field by field (see FIELDS)."""
+    data = record.data
+    themes = " ".join(site.label("themes", t) for t in data["themes"])
+    if record.kind == "exemplars":
+        organisations = " ".join(o["name"] for o in data["organisations"])
+        body = data["what_was_done"]
+    else:
+        organisations = " ".join([data["publisher"], *data.get("authors", [])])
+        body = " ".join(data["key_findings"])
+    return {"title": data["title"], "themes": themes, "summary": data["summary"], "place": site.place(record),
+            "organisations": organisations, "body": body}
+
+
+def build_index(site, all_records: list):
+    """lunr.py's index over the records. A record's ref is its position in `all_records`:
+    short refs keep the index small (see docs/performance.md)."""
+    documents = [{"ref": str(n), **_text(site, r)} for n, r in enumerate(all_records)]
+    return lunr(ref="ref", fields=[{"field_name": f, "boost": b} for f, b in FIELDS], documents=documents)
+
+
+def shard_terms(serialised: dict) -> list[list]:
+    """Each term of the index with its postings and weights, sorted by term.
+
+    [term, term index, per field: [ref, weight, ref - previous ref, weight, ...]]. The
+    weights are the term's entries in the field vectors; refs are delta-encoded.
+    """
+    fields = serialised["fields"]
+    by_index: dict[int, list[list]] = {}
+    for field_ref, elements in serialised["fieldVectors"]:
+        field, ref = field_ref.split("/", 1)
+        field_no = fields.index(field)
+        for position in range(0, len(elements), 2):
+            postings = by_index.setdefault(elements[position], [[] for _ in fields])
+            postings[field_no].append((int(ref), elements[position + 1]))
+    terms = []
+    for term, posting in serialised["invertedIndex"]:
+        per_field = by_index.get(posting["_index"], [[] for _ in fields])
+        encoded = []
+        for field_no, pairs in enumerate(per_field):
+            pairs.sort()
+            # The inverted index and the field vectors must agree, or scores would differ.
+            assert [str(ref) for ref, _ in pairs] == sorted(posting[fields[field_no]], key=int), term
+            flat, previous = [], 0
+            for ref, weight in pairs:
+                flat += [ref - previous, weight]
+                previous = ref
+            encoded.append(flat)
+        terms.append([term, posting["_index"], encoded])
+    return terms
+
+
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def cut_shards(terms: list[list], limit: int = SHARD_BYTES) -> list[list[list]]:
+    """Contiguous runs of sorted terms, each up to `limit` bytes of JSON."""
+    shards: list[list[list]] = [[]]
+    size = 0
+    for term in terms:
+        term_size = len(_json(term).encode("utf-8")) + 1
+        if shards[-1] and size + term_size > limit:
+            shards.append([])
+            size = 0
+        shards[-1].append(term)
+        size += term_size
+    return shards if shards[0] else []
+
+
+def _card(site, record) -> dict:
+    """What a result card shows: what the listing cards show, with the phase and the date."""
+    data = record.data
+    facts = site.card_facts(record)
+    phase = site.phases(record)
+    if record.kind == "evidence" and phase and not phase.lower().startswith("not stated"):
+        facts.append(("Phase", phase))
+    facts.append(("Updated", data["dates"]["updated"]))
+    card = {"url": site.uri(record).removesuffix(".md") + "/", "title": plain(data["title"]),
+            "summary": plain(data["summary"]), "facts": facts}
+    if record.kind == "exemplars":
+        card["type"] = EXEMPLAR_TYPE[1]
+        level = data["evidence_rating"]["level"]
+        card["rating"] = [level, site.label("rating-levels", level)]
+    else:
+        card["type"] = site.label("evidence-types", data["type"])
+    headline = site.headline(record)
+    if headline:
+        card["figure"] = [headline["value"], headline["measures"]]
+    return card
+
+
+def lunr_js() -> bytes:
+    """The lunr.js MkDocs ships, read from the installed package: the version lunr.py targets."""
+    import mkdocs
+
+    return (Path(mkdocs.__file__).parent / MKDOCS_LUNR_JS).read_bytes()
+
+
+def lunr_js_version(source: bytes) -> str:
+    """The version in lunr.js's header comment."""
+    match = re.search(rb"lunr - http://lunrjs\.com - .* - (\d+\.\d+\.\d+)", source[:400])
+    return match.group(1).decode("ascii") if match else ""
+
+
+def _days(dates: list[str]) -> str:
+    """Dates as days since 2000, two bytes each (little-endian), base64-encoded: enough
+    to sort by date in the page, in a third of the bytes of a list of numbers."""
+    days = [(datetime.date.fromisoformat(d) - datetime.date(2000, 1, 1)).days for d in dates]
+    return base64.b64encode(struct.pack(f"<{len(days)}H", *(min(max(d, 0), 0xFFFF) for d in days))).decode("ascii")
+
+
+def data_files(site) -> dict[str, str | bytes]:
+    """Every file the finder page loads, by its path in the site."""
+    all_records = records(site)
+    files: dict[str, str | bytes] = {f"{DATA_DIR}/lunr.js": lunr_js()}
+    for n, record in enumerate(all_records):
+        files[f"{DATA_DIR}/cards/{n}.json"] = _json(_card(site, record))
+    serialised = build_index(site, all_records).serialize()
+    shards = cut_shards(shard_terms(serialised))
+    for n, shard in enumerate(shards):
+        files[f"{DATA_DIR}/index/{n}.json"] = _json(shard)
+
+    manifest = {
+        "records": len(all_records),
+        "facets": {facet.id: {value.id: _bitset([value.id in FACET_SOURCES[facet.id][1](r) for r in all_records])
+                              for value in facet.values} for facet in facets(site)},
+        "ratingRank": {level: term["rank"] for level, term in site.vocab["rating-levels"].terms.items()},
+        "updated": _days([r.data["dates"]["updated"] for r in all_records]),
+        "index": {"version": serialised["version"], "fields": serialised["fields"], "pipeline": serialised["pipeline"],
+                  "shards": [shard[0][0] for shard in shards]},
+    }
+    # Data files change together; their content hash lets the page ask for this build's
+    # files rather than ones a browser cached from an earlier build.
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        content = files[path]
+        digest.update(path.encode("utf-8") + (content if isinstance(content, bytes) else content.encode("utf-8")))
+    manifest["build"] = digest.hexdigest()[:12]
+    files[f"{DATA_DIR}/facets.json"] = _json(manifest)
+    return files
+

@@ -1,0 +1,378 @@
+"""The finder page (/find/) in Chromium: search, facets, URL state, keyboard, no JavaScript,
+lunr.js agreeing with lunr.py, accessibility, and record text kept as text.
+
+Expected results are computed here from the records themselves, never written down.
+"""
+
+import re
+import shutil
+
+import pytest
+from lunr.query import Query, QueryPresence
+from lunr.stemmer import stemmer
+from lunr.stop_word_filter import stop_word_filter
+from lunr.tokenizer import Tokenizer
+from lunr.trimmer import trimmer
+
+from conftest import ROOT, run_generator, serve
+from generator import finder
+from generator.cli import site_url
+from generator.site import Site
+from generator.validate import check_project
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CORPUS = check_project(ROOT).corpus
+SITE = Site(CORPUS, site_url(ROOT))
+RECORDS = finder.records(SITE)
+VOCAB = CORPUS.vocabularies
+BOX = "#ww-finder-q"
+
+
+# ---- what the records say the results must be ------------------------------------------
+
+def _stems(text: str) -> list[str]:
+    stems = []
+    for token in Tokenizer(text):
+        token = trimmer(token)
+        if stop_word_filter(token) is not None:
+            stems.append(str(stemmer(token)))
+    return stems
+
+
+def _searchable(record) -> str:
+    """What the issue says a search looks in: title, summary, themes, places, organisations,
+    what was done and key findings."""
+    data = record.data
+    parts = [data["title"], data["summary"], *(VOCAB["themes"].label(t) for t in data["themes"])]
+    if record.kind == "exemplars":
+        place = data["place"]
+        parts += [place.get("setting", ""), place["area"], VOCAB["countries"].label(place["country"])]
+        parts += [o["name"] for o in data["organisations"]] + [data["what_was_done"]]
+    else:
+        parts += [VOCAB["countries"].label(c) for c in data.get("countries", [])]
+        parts += [data["publisher"], *data.get("authors", []), *data["key_findings"]]
+    return " ".join(parts)
+
+
+SEARCHABLE = {record.id: set(_stems(_searchable(record))) for record in RECORDS}
+
+
+def matching(text: str) -> set[str]:
+    """Records in which every word of the text begins a word (both stemmed)."""
+    words = _stems(text)
+    return {i for i, stems in SEARCHABLE.items() if all(any(s.startswith(w) for s in stems) for w in words)}
+
+
+def with_value(field_test) -> set[str]:
+    return {r.id for r in RECORDS if field_test(r)}
+
+
+# ---- driving the page -----------------------------------------------------------------
+
+def open_finder(browser, site_url, query="", width=1280, **context):
+    page = browser.new_context(viewport={"width": width, "height": 900}, **context).new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("console", lambda message: page.problems.append(message.text) if message.type == "error" else None)
+    page.goto(site_url + "find/" + query)
+    if context.get("java_script_enabled", True):
+        wait_for_status(page, r"\d+ results?|No results")
+    return page
+
+
+def wait_for_status(page, pattern):
+    page.wait_for_function("([pattern]) => new RegExp('^(' + pattern + ')$').test(document.querySelector('#ww-finder-status').textContent)",
+                           arg=[pattern], timeout=15_000)
+
+
+def settle(page, expected: set[str], query=""):
+    """Wait until the page shows `expected` results for `query`; then all of them, in order."""
+    count = f"{len(expected)} results?" if expected else "No results.*"
+    wait_for_status(page, count)
+    page.wait_for_selector(f'[data-results][data-query="{query}"]', state="attached")
+    while page.locator("[data-more]").is_visible():
+        shown = page.locator("[data-results] > li").count()
+        page.click("[data-more]")
+        page.wait_for_function("(n) => document.querySelectorAll('[data-results] > li').length > n", arg=shown)
+    page.wait_for_function("(n) => document.querySelectorAll('[data-results] > li').length === n", arg=len(expected))
+    return shown_ids(page)
+
+
+def shown_ids(page) -> list[str]:
+    hrefs = page.locator("[data-results] .ww-card__title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    return [href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs]
+
+
+def close(page):
+    assert page.problems == []
+    page.context.close()
+
+
+# ---- the issue's tests ----------------------------------------------------------------
+
+def test_typing_attendance_finds_the_school_home_support_exemplar(browser, site_url):
+    page = open_finder(browser, site_url)
+    page.fill(BOX, "attendance")
+    expected = matching("attendance")
+    assert "school-home-support-liverpool-sefton" in expected
+    ids = settle(page, expected, "attendance")
+    assert set(ids) == expected
+    assert "school-home-support-liverpool-sefton" in ids
+    assert "text=attendance" in page.url
+    close(page)
+
+
+def test_ticking_validated_leaves_exactly_the_validated_exemplars(browser, site_url):
+    page = open_finder(browser, site_url)
+    label = page.locator("label[for=ww-f-rating-validated]").inner_text()
+    assert label.startswith(VOCAB["rating-levels"].label("validated"))
+    page.check("#ww-f-rating-validated")
+    expected = with_value(lambda r: r.kind == "exemplars" and r.data["evidence_rating"]["level"] == "validated")
+    assert expected
+    assert set(settle(page, expected)) == expected
+    badges = page.locator("[data-results] .ww-badge").all_inner_texts()
+    assert badges == [VOCAB["rating-levels"].label("validated")] * len(expected)
+    close(page)
+
+
+def test_a_theme_and_text_narrow_each_other(browser, site_url):
+    theme, text = "multi-agency-working", "parents"
+    by_text, by_theme = matching(text), with_value(lambda r: theme in r.data["themes"])
+    expected = by_text & by_theme
+    assert expected and expected < by_text and expected < by_theme, "choose a theme and text that narrow each other"
+    page = open_finder(browser, site_url)
+    page.fill(BOX, text)
+    assert set(settle(page, by_text, text)) == by_text
+    # Before ticking, the theme's count says how many results ticking it gives.
+    assert page.locator(f"label[for=ww-f-theme-{theme}] [data-count]").inner_text() == f"({len(expected)})"
+    page.check(f"#ww-f-theme-{theme}")
+    assert set(settle(page, expected, text)) == expected
+    page.fill(BOX, "")
+    assert set(settle(page, by_theme)) == by_theme
+    close(page)
+
+
+def test_counts_say_what_each_value_would_give(browser, site_url):
+    text = "families"
+    page = open_finder(browser, site_url)
+    page.fill(BOX, text)
+    found = matching(text)
+    settle(page, found, text)
+    themes = {t: len(found & with_value(lambda r, t=t: t in r.data["themes"])) for t in VOCAB["themes"].terms}
+    shown = {t: page.locator(f"label[for=ww-f-theme-{t}] [data-count]").inner_text() for t in VOCAB["themes"].terms}
+    assert shown == {t: f"({n})" for t, n in themes.items()}
+    close(page)
+
+
+def test_the_url_reproduces_the_view_after_a_reload_and_in_a_new_page(browser, site_url):
+    page = open_finder(browser, site_url)
+    page.fill(BOX, "parents")
+    settle(page, matching("parents"), "parents")
+    page.check("#ww-f-theme-family-support")
+    page.select_option("#ww-finder-sort", "rating")
+    expected = matching("parents") & with_value(lambda r: "family-support" in r.data["themes"])
+    ids = settle(page, expected, "parents")
+    url = page.url
+    assert re.search(r"[?&]text=parents\b", url) and "theme=family-support" in url and "sort=rating" in url
+    ranks = [VOCAB["rating-levels"].terms[CORPUS.exemplars[i].data["evidence_rating"]["level"]]["rank"]
+             if i in CORPUS.exemplars else 99 for i in ids]
+    assert ranks == sorted(ranks), "sorted by rating, strongest first, evidence after exemplars"
+
+    def same_view(view):
+        assert view.input_value(BOX) == "parents"
+        assert view.is_checked("#ww-f-theme-family-support")
+        assert view.locator("#ww-f-theme-parental-engagement").is_checked() is False
+        assert view.input_value("#ww-finder-sort") == "rating"
+        assert settle(view, expected, "parents") == ids
+
+    page.reload()
+    same_view(page)
+    fresh = open_finder(browser, url.split("/find/")[0] + "/", "?" + url.split("?", 1)[1])
+    same_view(fresh)
+    close(fresh)
+    close(page)
+
+
+def test_back_undoes_the_last_change(browser, site_url):
+    page = open_finder(browser, site_url)
+    everything = {r.id for r in RECORDS}
+    page.fill(BOX, "parents")
+    settle(page, matching("parents"), "parents")
+    page.check("#ww-f-type-exemplar")
+    settle(page, matching("parents") & set(CORPUS.exemplars), "parents")
+    page.go_back()
+    assert set(settle(page, matching("parents"), "parents")) == matching("parents")
+    assert not page.is_checked("#ww-f-type-exemplar")
+    assert page.input_value(BOX) == "parents"
+    page.go_back()
+    assert set(settle(page, everything)) == everything
+    assert page.input_value(BOX) == ""
+    page.go_forward()
+    assert set(settle(page, matching("parents"), "parents")) == matching("parents")
+    close(page)
+
+
+def test_clear_all_empties_the_box_and_the_ticks(browser, site_url):
+    page = open_finder(browser, site_url, "?text=parents&theme=family-support&sort=rating")
+    settle(page, matching("parents") & with_value(lambda r: "family-support" in r.data["themes"]), "parents")
+    page.click("[data-clear]")
+    everything = {r.id for r in RECORDS}
+    assert set(settle(page, everything)) == everything
+    assert page.input_value(BOX) == "" and not page.is_checked("#ww-f-theme-family-support")
+    page.wait_for_function("location.search === '?sort=rating'")
+    close(page)
+
+
+def test_keyboard_only(browser, site_url):
+    page = open_finder(browser, site_url)
+
+    def tab_until(test, limit=80):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(test):
+                return
+        raise AssertionError(f"Tab never reached {test}")
+
+    tab_until("document.activeElement.id === 'ww-finder-q'")
+    page.keyboard.type("parents")
+    found = matching("parents")
+    settle(page, found, "parents")
+    tab_until("document.activeElement.type === 'checkbox'")
+    focused = page.evaluate("[document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused[0] == "ww-f-type-exemplar"
+    assert focused[1] != "none", "the focused checkbox shows a focus outline"
+    page.keyboard.press("Space")
+    assert page.is_checked("#ww-f-type-exemplar")
+    assert set(settle(page, found & set(CORPUS.exemplars), "parents")) == found & set(CORPUS.exemplars)
+    page.keyboard.press("Space")
+    assert set(settle(page, found, "parents")) == found
+    close(page)
+
+
+def test_without_javascript_the_page_says_so_and_links_to_listings(browser, site_url):
+    page = open_finder(browser, site_url, java_script_enabled=False)
+    message = page.locator(".ww-finder-nojs").first
+    assert message.is_visible()
+    assert "needs JavaScript" in message.inner_text()
+    links = message.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert {"../themes/", "../ratings/", "../exemplars/"} <= set(links)
+    assert not page.locator("form[data-finder]").is_visible()
+    page.context.close()
+
+
+# ---- lunr.py and lunr.js --------------------------------------------------------------
+
+def test_lunr_js_loads_a_lunr_py_index_and_ranks_as_lunr_py_does(browser, site_url):
+    index = finder.build_index(SITE, RECORDS)
+    queries = ["attendance", "parent*", "+school +home", "reading library^3", "title:transitions", "famil* -poverty"]
+    expected = [[(r["ref"], r["score"]) for r in index.search(q)[:10]] for q in queries]
+    assert all(expected), "every query finds something"
+    page = browser.new_page()
+    page.goto(site_url)
+    page.add_script_tag(url=site_url + "finder/lunr.js")
+    found = page.evaluate("""([serialised, queries]) => {
+        const index = lunr.Index.load(serialised);
+        return queries.map((q) => index.search(q).slice(0, 10).map((r) => [r.ref, r.score]));
+    }""", [index.serialize(), queries])
+    for query, ours, theirs in zip(queries, expected, found):
+        assert [ref for ref, _ in theirs] == [ref for ref, _ in ours], query
+        assert [round(score, 9) for _, score in theirs] == [round(score, 9) for _, score in ours], query
+    page.close()
+
+
+@pytest.mark.parametrize("text", ["attendance", "parents", "school home", "transition"])
+def test_the_finder_ranks_as_lunr_py_does_with_the_whole_index(browser, site_url, site_dir, text):
+    """The page fetches only the shards its words need; its ranking must be the whole index's."""
+    index = finder.build_index(SITE, RECORDS)
+    query = index.create_query()
+    for word in _stems(text):
+        query.term(word, use_pipeline=False, wildcard=Query.WILDCARD_TRAILING, presence=QueryPresence.REQUIRED)
+    expected = [RECORDS[int(r["ref"])].id for r in index.query(query)]
+    assert set(expected) == matching(text)
+    page = open_finder(browser, site_url)
+    page.fill(BOX, text)
+    assert settle(page, set(expected), text) == expected
+    fetched = page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/finder/index/')).length")
+    assert 0 < fetched < len(list(site_dir.glob("finder/index/*.json")))
+    close(page)
+
+
+# ---- highlighting, and record text kept as text ----------------------------------------
+
+def test_matched_words_are_highlighted(browser, site_url):
+    page = open_finder(browser, site_url)
+    page.fill(BOX, "parents")
+    settle(page, matching("parents"), "parents")
+    marked = page.locator("[data-results] mark").all_inner_texts()
+    assert marked and all(m.lower().startswith("parent") for m in marked)
+    close(page)
+
+
+def test_record_text_is_never_markup(browser, tmp_path):
+    project = tmp_path / "project"
+    for name in ("content", "schemas", "docs", "overrides"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    record = project / "content/exemplars/hertfordshire-summer-reading-challenge.yaml"
+    hostile = 'Reading <img src=x onerror="window.pwned=1"> <b>Challenge</b> & more'
+    text = record.read_text(encoding="utf-8").replace("title: Hertfordshire Summer Reading Challenge", f"title: '{hostile}'")
+    record.write_text(text, encoding="utf-8")
+    result = run_generator("--root", str(project), "build", "--site-dir", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    with serve(tmp_path / "site") as url:
+        page = open_finder(browser, url)
+        page.fill(BOX, "reading")
+        page.wait_for_selector('[data-results][data-query="reading"] > li')
+        titles = page.locator("[data-results] .ww-card__title").all_inner_texts()
+        assert hostile in titles
+        assert page.locator("[data-results] img, [data-results] b").count() == 0
+        assert page.evaluate("window.pwned") is None
+        assert "Reading" in page.locator("[data-results] mark").all_inner_texts()
+        close(page)
+
+
+# ---- Material's header search stays -----------------------------------------------------
+
+def test_material_search_still_works_and_loads_its_index_only_when_used(browser, site_url):
+    page = open_finder(browser, site_url)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "search_index.json" in u]
+    page.click("input[data-md-component=search-query]")
+    page.keyboard.type("attendance")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    assert [u for u in requested if "search_index.json" in u]
+    close(page)
+
+
+# ---- accessibility and layout ---------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_accessibility_violations_with_results_and_facets(browser, site_url, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_finder(browser, site_url, "?text=parents&theme=family-support", color_scheme=scheme)
+    settle(page, matching("parents") & with_value(lambda r: "family-support" in r.data["themes"]), "parents")
+    assert page.locator("[data-results] mark").count() > 0
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], "\n".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:5]}" for v in violations)
+    close(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_fits_the_screen_and_screenshots(browser, site_url, width, scheme):
+    page = open_finder(browser, site_url, "?text=parents", width=width, color_scheme=scheme)
+    settle(page, matching("parents"), "parents")
+    filters = page.locator(".ww-finder__filters")
+    if width < 720:
+        assert filters.get_attribute("open") is None, "on a phone the filters start folded away"
+        page.click(".ww-finder__filters > summary")
+        page.wait_for_timeout(300)  # Material turns the chevron in 0.25 s; the screenshot should not catch it halfway
+    assert page.locator("#ww-f-theme-attendance").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"finder-{width}-{scheme}.png", full_page=False)
+    close(page)

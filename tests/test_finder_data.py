@@ -1,0 +1,172 @@
+"""The finder's data files: lunr versions agree, shards hold the whole index, facets are exact."""
+
+import base64
+import datetime
+import json
+import struct
+from html.parser import HTMLParser
+
+import lunr as lunr_py
+
+from conftest import ROOT
+from generator import finder
+from generator.cli import site_url
+from generator.site import Site
+from generator.validate import check_project
+
+CORPUS = check_project(ROOT).corpus
+SITE = Site(CORPUS, site_url(ROOT))
+RECORDS = finder.records(SITE)
+
+
+def test_lunr_py_targets_the_lunr_js_that_mkdocs_ships():
+    shipped = finder.lunr_js_version(finder.lunr_js())
+    assert shipped, "no version found in the header of MkDocs' lunr.js"
+    assert lunr_py.__TARGET_JS_VERSION__ == shipped
+
+
+def test_the_site_ships_mkdocs_lunr_js_unchanged(site_dir):
+    assert (site_dir / "finder" / "lunr.js").read_bytes() == finder.lunr_js()
+
+
+def _decode_shards(site_dir, manifest):
+    """The shards read back into lunr's serialised form: {term: posting}, {field/ref: {index: weight}}."""
+    fields = manifest["index"]["fields"]
+    inverted, vectors = {}, {}
+    for number, first in enumerate(manifest["index"]["shards"]):
+        terms = json.loads((site_dir / "finder" / "index" / f"{number}.json").read_text(encoding="utf-8"))
+        assert terms[0][0] == first
+        for term, term_index, per_field in terms:
+            posting = {"_index": term_index}
+            for field, flat in zip(fields, per_field):
+                refs, ref = {}, 0
+                for position in range(0, len(flat), 2):
+                    ref += flat[position]
+                    refs[str(ref)] = {}
+                    vectors.setdefault(f"{field}/{ref}", {})[term_index] = flat[position + 1]
+                posting[field] = refs
+            inverted[term] = posting
+    return inverted, vectors
+
+
+def test_the_shards_hold_the_whole_index_in_order(site_dir):
+    manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
+    serialised = finder.build_index(SITE, RECORDS).serialize()
+    inverted, vectors = _decode_shards(site_dir, manifest)
+    assert list(inverted) == [term for term, _ in serialised["invertedIndex"]]  # sorted, no gaps, no overlaps
+    assert inverted == dict(serialised["invertedIndex"])
+    # An empty field has an empty vector, which no query can match: the shards leave it out.
+    expected = {ref: dict(zip(elements[::2], elements[1::2])) for ref, elements in serialised["fieldVectors"] if elements}
+    assert vectors == expected
+    assert manifest["index"]["version"] == serialised["version"]
+    assert manifest["index"]["fields"] == [field for field, _ in finder.FIELDS]
+
+
+def _members(bitset: str) -> set[int]:
+    data = base64.b64decode(bitset)
+    return {n for n in range(len(data) * 8) if data[n // 8] >> (n % 8) & 1}
+
+
+def test_facet_bitsets_are_exactly_the_records_with_each_value(site_dir):
+    manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
+    assert manifest["records"] == len(CORPUS.exemplars) + len(CORPUS.evidence)
+
+    def expected(facet, value):
+        """Read from the records here, not through the finder's own extractors."""
+        found = set()
+        for n, record in enumerate(RECORDS):
+            data, exemplar = record.data, record.kind == "exemplars"
+            values = {
+                "type": ["exemplar" if exemplar else data["type"]],
+                "rating": [data["evidence_rating"]["level"]] if exemplar else [],
+                "theme": data["themes"],
+                "phase": data.get("phases", []),
+                "country": [data["place"]["country"]] if exemplar else data.get("countries", []),
+                "group": data.get("target_groups", []),
+                "ecm": data["outcomes"].get("ecm", []),
+                "shanarri": data["outcomes"].get("shanarri", []),
+                "design": [data["evidence_rating"]["study_design"]] if exemplar else [data.get("study_design")],
+            }[facet]
+            if value in values:
+                found.add(n)
+        return found
+
+    for facet, values in manifest["facets"].items():
+        for value, bitset in values.items():
+            assert _members(bitset) == expected(facet, value), f"{facet}={value}"
+    validated = _members(manifest["facets"]["rating"]["validated"])
+    assert {RECORDS[n].id for n in validated} == {i for i, r in CORPUS.exemplars.items() if r.data["evidence_rating"]["level"] == "validated"}
+
+
+class _Labels(HTMLParser):
+    """Each facet's legend and its checkboxes' label texts, from the finder page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.facets: dict[str, tuple[str, list[str]]] = {}
+        self._facet = self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "fieldset" and "data-facet" in attrs:
+            self._facet = attrs["data-facet"]
+            self.facets[self._facet] = ("", [])
+        elif self._facet and tag in ("legend", "label"):
+            self._in = tag
+            if tag == "label":
+                self.facets[self._facet][1].append("")
+        elif tag == "span":
+            self._in = None  # the count follows the label's text
+
+    def handle_endtag(self, tag):
+        if tag == "fieldset":
+            self._facet = None
+        if tag in ("legend", "label"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._facet and self._in == "legend":
+            self.facets[self._facet] = (self.facets[self._facet][0] + data, self.facets[self._facet][1])
+        elif self._facet and self._in == "label":
+            self.facets[self._facet][1][-1] += data
+
+
+def test_facet_labels_are_the_vocabularies_labels(site_dir):
+    page = _Labels()
+    page.feed((site_dir / "find" / "index.html").read_text(encoding="utf-8"))
+    vocabularies = {"rating": "rating-levels", "theme": "themes", "phase": "phases", "country": "countries",
+                    "group": "target-groups", "ecm": "ecm-outcomes", "shanarri": "shanarri", "design": "study-designs"}
+    for facet, vocabulary_id in vocabularies.items():
+        vocabulary = CORPUS.vocabularies[vocabulary_id]
+        legend, labels = page.facets[facet]
+        assert legend.strip() == vocabulary.title
+        assert [label.strip() for label in labels] == [term["label"] for term in vocabulary.terms.values()]
+    types = [label.strip() for label in page.facets["type"][1]]
+    assert types[1:] == [term["label"] for term in CORPUS.vocabularies["evidence-types"].terms.values()]
+
+
+def test_every_record_has_a_card_with_what_its_page_shows(site_dir):
+    for n, record in enumerate(RECORDS):
+        card = json.loads((site_dir / "finder" / "cards" / f"{n}.json").read_text(encoding="utf-8"))
+        assert card["title"] == record.data["title"]
+        assert card["summary"] == record.data["summary"]
+        assert (site_dir / card["url"] / "index.html").is_file()
+        if record.kind == "exemplars":
+            assert card["rating"] == [record.data["evidence_rating"]["level"],
+                                      CORPUS.vocabularies["rating-levels"].label(record.data["evidence_rating"]["level"])]
+        headline = SITE.headline(record)
+        assert card.get("figure") == ([headline["value"], headline["measures"]] if headline else None)
+
+
+def test_the_finder_is_in_the_nav_and_records_are_not():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n")[1].split("\n\n")[0]
+    assert "find.md" in nav
+    assert not any(record.id in nav for record in RECORDS)
+
+
+def test_update_dates_are_the_records_dates(site_dir):
+    manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
+    raw = base64.b64decode(manifest["updated"])
+    days = struct.unpack(f"<{len(raw) // 2}H", raw)
+    dates = [(datetime.date(2000, 1, 1) + datetime.timedelta(days=d)).isoformat() for d in days]
+    assert dates == [record.data["dates"]["updated"] for record in RECORDS]
