@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,6 +18,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+PROJECT_PARTS = ("content", "schemas", "docs", "overrides")
+
+
+def copy_project(destination: Path) -> Path:
+    """A buildable copy of the project (content, schemas, docs, theme overrides, mkdocs.yml)."""
+    for name in PROJECT_PARTS:
+        shutil.copytree(ROOT / name, destination / name)
+    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    return destination
 
 
 def run_generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

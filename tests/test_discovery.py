@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 import yaml
 
-from conftest import ROOT, run_generator, serve
-from test_site import _copy_project, parse, text_of
+from conftest import ROOT, copy_project, run_generator, serve
+from test_site import parse, text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 KINDS = ("exemplars", "evidence", "packs")
@@ -90,7 +90,7 @@ def test_record_pages_carry_json_ld_that_describes_them(site_dir, kind):
 
 def test_json_ld_cannot_be_broken_out_of_by_record_text(tmp_path):
     """A title written to close the script element stays inside the JSON, as text."""
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     record = project / "content/evidence/extended-schools-core-offer-2008.yaml"
     hostile = "Core offer </script><script>alert(1)</script> & <!-- more"
     text = record.read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def _rename(project, kind: str, old: str, new: str) -> None:
 @pytest.fixture(scope="module")
 def renamed_site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("renamed")
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     _rename(project, "exemplars", "nottingham-parent-counsellor", "nottingham-shared-parent-counsellor")
     site = tmp_path / "site"
     result = run_generator("--root", str(project), "build", "--site-dir", str(site))
@@ -186,7 +186,7 @@ def test_the_old_address_resolves_in_the_browser(browser, renamed_site, javascri
 
 
 def test_a_reference_to_a_former_id_says_what_it_is_now(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     _rename(project, "exemplars", "nottingham-parent-counsellor", "nottingham-shared-parent-counsellor")
     pack = project / "content/packs/reaching-parents-who-do-not-easily-engage.yaml"
     pack.write_text(pack.read_text(encoding="utf-8").replace("id: nottingham-shared-parent-counsellor", "id: nottingham-parent-counsellor", 1), encoding="utf-8")

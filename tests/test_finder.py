@@ -5,7 +5,6 @@ Expected results are computed here from the records themselves, never written do
 """
 
 import re
-import shutil
 
 import pytest
 from lunr.query import Query, QueryPresence
@@ -14,7 +13,7 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.tokenizer import Tokenizer
 from lunr.trimmer import trimmer
 
-from conftest import ROOT, run_generator, serve
+from conftest import ROOT, copy_project, run_generator, serve
 from generator import finder
 from generator.cli import site_url
 from generator.site import Site
@@ -309,10 +308,7 @@ def test_matched_words_are_highlighted(browser, site_url):
 
 
 def test_record_text_is_never_markup(browser, tmp_path):
-    project = tmp_path / "project"
-    for name in ("content", "schemas", "docs", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    project = copy_project(tmp_path / "project")
     record = project / "content/exemplars/hertfordshire-summer-reading-challenge.yaml"
     hostile = 'Reading <img src=x onerror="window.pwned=1"> <b>Challenge</b> & more'
     text = record.read_text(encoding="utf-8").replace("title: Hertfordshire Summer Reading Challenge", f"title: '{hostile}'")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_generator, serve
+from conftest import FIXTURES, ROOT, copy_project, run_generator, serve
 
 HOSTILE = FIXTURES / "hostile"
 PAYLOADS = FIXTURES / "payloads"
@@ -124,10 +124,7 @@ def test_unusual_but_valid_encodings_are_accepted(tmp_path, transform):
 
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("payload-project")
-    for name in ("content", "schemas", "docs", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    project = copy_project(tmp_path_factory.mktemp("payload-project"))
     for kind in ("exemplars", "evidence"):
         for path in (PAYLOADS / kind).glob("*.yaml"):
             shutil.copy(path, project / "content" / kind / path.name)

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from conftest import ROOT
-from test_site import _copy_project
+from conftest import ROOT, copy_project
 
 # `mkdocs serve` serves the site under site_url's path, as it will be published.
 MOUNT = urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path
@@ -41,7 +40,7 @@ def _wait_for(url: str, predicate, seconds: float = 60) -> str:
 
 
 def test_serve_rebuilds_when_a_record_changes(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],

@@ -2,7 +2,6 @@
 
 import html
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -11,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, run_generator
+from conftest import ROOT, copy_project, run_generator
 from generator.validate import check_project
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -195,16 +194,8 @@ def test_home_page_has_themes_featured_practice_and_rating_legend(site_dir):
         assert term["label"] in text
 
 
-def _copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    for name in ("content", "schemas", "docs", "overrides"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    return project
-
-
 def test_invalid_content_stops_the_build_and_leaves_the_old_site(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     old_site = project / "site"
     old_site.mkdir()
     (old_site / "index.html").write_text("the previous site")
@@ -228,7 +219,7 @@ def test_mkdocs_build_strict_with_the_plugin_has_no_warnings(tmp_path):
 
 
 def test_mkdocs_build_with_invalid_content_fails_before_cleaning(tmp_path):
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     (project / "content/evidence/extended-schools-core-offer-2008.yaml").write_text("title: [broken\n")
     out = tmp_path / "out"
     out.mkdir()
