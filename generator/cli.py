@@ -25,27 +25,21 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def _summary(result) -> str:
-    files = len({p.file for p in result.problems})
-    if result.ok:
-        return f"{result.files_checked} files checked: all valid"
-    return f"{result.files_checked} files checked: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-
-
 def cmd_validate(args) -> int:
     result = check_project(args.root, [Path(p) for p in args.paths] or None)
     sys.stdout.write(FORMATTERS[args.format](result.problems))
-    print(_summary(result), file=sys.stderr)
+    print(result.summary(), file=sys.stderr)
     return 0 if result.ok else 1
 
 
-def _validated_corpus(root: Path):
+def _validated(root: Path):
+    """The validation result when the content is valid; otherwise print the problems, and None."""
     result = check_project(root)
     if not result.ok:
         sys.stderr.write(format_text(result.problems))
-        print(f"{_summary(result)}; nothing was built", file=sys.stderr)
+        print(f"{result.summary()}; nothing was built", file=sys.stderr)
         return None
-    return result.corpus
+    return result
 
 
 def site_url(root: Path) -> str:
@@ -72,10 +66,10 @@ def cmd_render(args) -> int:
     from .site_files import write_docs_folder
 
     url = site_url(args.root)
-    corpus = _validated_corpus(args.root)
-    if corpus is None:
+    result = _validated(args.root)
+    if result is None:
         return 1
-    count = write_docs_folder(render_site(corpus, url), args.root / "docs", Path(args.out))
+    count = write_docs_folder(render_site(result.corpus, url), args.root / "docs", Path(args.out))
     print(f"wrote {count} generated files to {args.out}", file=sys.stderr)
     return 0
 
@@ -86,13 +80,19 @@ def cmd_build(args) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    if _validated_corpus(args.root) is None:
+    validated = _validated(args.root)
+    if validated is None:
         return 1
     site_dir = Path(args.site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging))
+        if "whatworks" in config.plugins:
+            config.plugins["whatworks"].validated = validated  # so that it does not validate a second time
+        # The plugin lets the records go once it has made the pages; holding them here
+        # would leave millions of objects for the garbage collector to go over, page after page.
+        del validated
         build(config)
     except (MkDocsException, SystemExit) as error:
         shutil.rmtree(staging, ignore_errors=True)

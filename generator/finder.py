@@ -13,21 +13,36 @@ The finder page (/find/) downloads, before its first result:
   it has, so results are lunr's own, and the same as the whole index would give.
 - finder/cards/<n>.json: what a result card shows, only for the results on screen.
 
-docs/performance.md gives the measurements behind this split.
+docs/performance.md gives the measurements behind this split. With many records, the
+index is built in a second process while the pages are made (index_in_background).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
+import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 import struct
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from lunr import lunr
+from lunr.builder import Builder
+from lunr.pipeline import Pipeline
+from lunr.stemmer import stemmer
+from lunr.stop_word_filter import stop_word_filter
+from lunr.tokenizer import SEPARATOR_CHARS
+from lunr.trimmer import trimmer
 
 from .markup import plain
 
@@ -42,6 +57,9 @@ FIELDS = (("title", 5), ("themes", 3), ("summary", 2), ("place", 2), ("organisat
 # Terms per shard are added until the shard reaches this many bytes (a single common
 # term may exceed it). Chosen from the measurements in docs/performance.md.
 SHARD_BYTES = 16_000
+
+# From this many records, the index is built in a second process (index_in_background).
+BACKGROUND_FROM = 1_000
 
 DATA_DIR = "finder"
 MKDOCS_LUNR_JS = Path("contrib/search/templates/search/lunr.js")
@@ -126,11 +144,90 @@ def _text(site, record) -> dict[str, str]:
             "organisations": organisations, "body": body}
 
 
+# lunr's default indexing pipeline (trim, drop stop words, stem) maps each word on its own,
+# the same way wherever it occurs. Running it once per distinct word, rather than once per
+# occurrence, and handing lunr the words already split (lunr takes a list as tokens; its
+# own tokenizer walks a string a character at a time) gives the same index several times
+# faster. The search pipeline, which lunr.js runs on queries, is lunr's own.
+_SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]+")
+_INDEXING = Pipeline()
+_INDEXING.add(trimmer, stop_word_filter, stemmer)
+
+
+@functools.lru_cache(maxsize=None)
+def _index_terms(word: str) -> tuple[str, ...]:
+    return tuple(_INDEXING.run_string(word))
+
+
+def _terms(text: str) -> list[str]:
+    return [term for word in _SEPARATORS.split(text.lower()) if word for term in _index_terms(word)]
+
+
+def index_documents(site, all_records: list) -> list[dict[str, str]]:
+    """What lunr indexes, record by record: a ref, which is the record's position in
+    `all_records` (short refs keep the index small, see docs/performance.md), and the
+    record's text field by field."""
+    return [{"ref": str(n), **_text(site, r)} for n, r in enumerate(all_records)]
+
+
+def lunr_index(documents: list[dict[str, str]]):
+    """lunr.py's index over index_documents()."""
+    builder = Builder()  # its indexing pipeline stays empty: _terms runs it
+    builder.search_pipeline.add(stemmer)
+    split = [{"ref": d["ref"], **{f: _terms(d[f]) for f, _ in FIELDS}} for d in documents]
+    return lunr(ref="ref", fields=[{"field_name": f, "boost": b} for f, b in FIELDS], documents=split, builder=builder)
+
+
 def build_index(site, all_records: list):
-    """lunr.py's index over the records. A record's ref is its position in `all_records`:
-    short refs keep the index small (see docs/performance.md)."""
-    documents = [{"ref": str(n), **_text(site, r)} for n, r in enumerate(all_records)]
-    return lunr(ref="ref", fields=[{"field_name": f, "boost": b} for f, b in FIELDS], documents=documents)
+    return lunr_index(index_documents(site, all_records))
+
+
+def index_shards(documents: list[dict[str, str]]) -> tuple[dict, list[str]]:
+    """The index built and cut into shards: the manifest's entry for it, and each shard as JSON."""
+    serialised = lunr_index(documents).serialize()
+    shards = cut_shards(shard_terms(serialised))
+    entry = {"version": serialised["version"], "fields": serialised["fields"], "pipeline": serialised["pipeline"],
+             "shards": [shard[0][0] for shard in shards]}
+    return entry, [_json(shard) for shard in shards]
+
+
+def _exit_with(parent: int) -> None:
+    """In the second process: exit if the build that started it is killed, rather than
+    wait for ever to hand it the index."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+@contextlib.contextmanager
+def index_in_background(site):
+    """Start building the index; give a function that returns it when it is done.
+
+    From BACKGROUND_FROM records on, and with a second core, the index is built in a
+    second process while this one renders the pages: at 5,000 records the index takes
+    about as long as the pages. Below that, starting a process costs more than it saves,
+    and the function builds the index when called.
+    """
+    documents = index_documents(site, records(site))
+    if len(documents) < BACKGROUND_FROM or (os.cpu_count() or 1) < 2:
+        yield lambda: index_shards(documents)
+        return
+    # "spawn", not "fork": the build may run beside other threads (mkdocs serve).
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with, initargs=(os.getpid(),))
+    try:
+        future = pool.submit(index_shards, documents)
+
+        def result():
+            try:
+                return future.result()
+            except BrokenProcessPool:  # the process could not start or was killed: build it here
+                return index_shards(documents)
+        yield result
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def shard_terms(serialised: dict) -> list[list]:
@@ -224,16 +321,16 @@ def _days(dates: list[str]) -> str:
     return base64.b64encode(struct.pack(f"<{len(days)}H", *(min(max(d, 0), 0xFFFF) for d in days))).decode("ascii")
 
 
-def data_files(site) -> dict[str, str | bytes]:
-    """Every file the finder page loads, by its path in the site."""
+def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, str | bytes]:
+    """Every file the finder page loads, by its path in the site. `index` is what
+    index_shards() returns, when it has been built already."""
     all_records = records(site)
+    index_entry, shards = index or index_shards(index_documents(site, all_records))
     files: dict[str, str | bytes] = {f"{DATA_DIR}/lunr.js": lunr_js()}
     for n, record in enumerate(all_records):
         files[f"{DATA_DIR}/cards/{n}.json"] = _json(_card(site, record))
-    serialised = build_index(site, all_records).serialize()
-    shards = cut_shards(shard_terms(serialised))
     for n, shard in enumerate(shards):
-        files[f"{DATA_DIR}/index/{n}.json"] = _json(shard)
+        files[f"{DATA_DIR}/index/{n}.json"] = shard
 
     manifest = {
         "records": len(all_records),
@@ -241,8 +338,7 @@ def data_files(site) -> dict[str, str | bytes]:
                               for value in facet.values} for facet in facets(site)},
         "ratingRank": {level: term["rank"] for level, term in site.vocab["rating-levels"].terms.items()},
         "updated": _days([r.data["dates"]["updated"] for r in all_records]),
-        "index": {"version": serialised["version"], "fields": serialised["fields"], "pipeline": serialised["pipeline"],
-                  "shards": [shard[0][0] for shard in shards]},
+        "index": index_entry,
     }
     # Data files change together; their content hash lets the page ask for this build's
     # files rather than ones a browser cached from an earlier build.

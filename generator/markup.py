@@ -34,9 +34,13 @@ def markdown_inline(text) -> Markup:
     return Markup(_MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
 
 
+# One converter, reset for each field: making a new one each time took most of the time.
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+
+
 def markdown_block(text) -> Markup:
     """A record's Markdown field as cleaned HTML, ready to sit in a raw HTML block."""
-    html = markdown.markdown(plain(text), extensions=["sane_lists"], output_format="html")
+    html = _MARKDOWN.reset().convert(plain(text))
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -21,12 +21,14 @@ from .validate import check_project, content_epoch
 
 
 class WhatWorksPlugin(BasePlugin):
+    validated = None  # a validation result `python -m generator build` has already made
+
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        result = check_project(self.root)
+        result, self.validated = self.validated or check_project(self.root), None
         if not result.ok:
             sys.stderr.write(format_text(result.problems))
-            raise PluginError(f"{len(result.problems)} problem(s) in the content; nothing was built")
+            raise PluginError(f"{result.summary()}; nothing was built")
         if not config.site_url:
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         self.generated: list[GeneratedFile] = render_site(result.corpus, config.site_url)

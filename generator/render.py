@@ -55,13 +55,14 @@ def render_site(corpus: Corpus, site_url: str) -> list[GeneratedFile]:
     """Every generated file of the site: pages, then data files, the feed, redirects and the finder's data."""
     site = Site(corpus, site_url)
     env = environment(site)
-    return [
-        *render_pages(site, env),
-        *exports.render_exports(site),
-        *render_feed(site, env),
-        *render_redirects(site, env),
-        *(GeneratedFile(path, content) for path, content in finder.data_files(site).items()),
-    ]
+    with finder.index_in_background(site) as finder_index:
+        return [
+            *render_pages(site, env),
+            *exports.render_exports(site),
+            *render_feed(site, env),
+            *render_redirects(site, env),
+            *(GeneratedFile(path, content) for path, content in finder.data_files(site, finder_index()).items()),
+        ]
 
 
 def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:

@@ -4,8 +4,9 @@ as templates ask for it (labels, links between records, listings).
 
 from __future__ import annotations
 
-import posixpath
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from .markup import plain
 from .validate import Corpus, Record
@@ -40,10 +41,15 @@ def relative_url(target_uri: str, from_uri: str) -> str:
     """A link from one page to another (or to a file) that works under any site prefix."""
     target = page_url(target_uri) if target_uri.endswith(".md") else target_uri
     base = page_url(from_uri)
-    link = posixpath.relpath(target or ".", base or ".")
-    if target.endswith("/") or not target:
-        link = link.rstrip("/") + "/" if link != "." else "./"
-    return link
+    # Site paths have no "." or ".." parts, so the link is: up out of what the two paths do
+    # not share, then down into the target. (posixpath.relpath asks for the working folder
+    # on every call, which made it a tenth of the time spent making pages.)
+    base_parts, target_parts = base.split("/")[:-1], target.split("/")
+    shared = 0
+    while shared < min(len(base_parts), len(target_parts) - 1) and base_parts[shared] == target_parts[shared]:
+        shared += 1
+    link = "../" * (len(base_parts) - shared) + "/".join(target_parts[shared:])
+    return link or "./"
 
 
 class Site:
@@ -61,14 +67,46 @@ class Site:
     def label(self, vocabulary: str, term: str) -> str:
         return self.vocab[vocabulary].label(term)
 
-    def exemplars(self) -> list[Record]:
+    # Listings are sorted once: every record page asks for its linked records, and sorting
+    # the whole corpus for each of them made the build grow with the square of N.
+
+    @cached_property
+    def _exemplars(self) -> tuple[Record, ...]:
         rank = self.vocab["rating-levels"].terms
-        return sorted(self.corpus.exemplars.values(),
-                      key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower()))
+        return tuple(sorted(self.corpus.exemplars.values(),
+                            key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower())))
+
+    @cached_property
+    def _evidence(self) -> tuple[Record, ...]:
+        by_title = sorted(self.corpus.evidence.values(), key=lambda r: r.data["title"].lower())
+        return tuple(sorted(by_title, key=lambda r: r.data["date"], reverse=True))
+
+    @cached_property
+    def _listing_position(self) -> dict[str, int]:
+        """Each exemplar's and evidence record's place in its listing."""
+        return {r.id: n for records in (self._exemplars, self._evidence) for n, r in enumerate(records)}
+
+    @cached_property
+    def _named_by(self) -> dict[tuple[str, str], set[str]]:
+        """(link field, record id) -> ids of the records whose link field names that record."""
+        index: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for records in (self.corpus.exemplars, self.corpus.evidence):
+            for record in records.values():
+                for field in ("related_evidence", "related_exemplars", "exemplars"):
+                    for target in record.data.get(field, []):
+                        index[(field, target)].add(record.id)
+        return index
+
+    def _linked(self, record: Record, field: str, backlink_field: str, targets: dict[str, Record]) -> list[Record]:
+        """Records `record` names in `field`, and records naming it in `backlink_field`, in listing order."""
+        ids = set(record.data.get(field, [])) | self._named_by.get((backlink_field, record.id), set())
+        return sorted((targets[i] for i in ids if i in targets and i != record.id), key=lambda r: self._listing_position[r.id])
+
+    def exemplars(self) -> list[Record]:
+        return list(self._exemplars)
 
     def evidence(self) -> list[Record]:
-        by_title = sorted(self.corpus.evidence.values(), key=lambda r: r.data["title"].lower())
-        return sorted(by_title, key=lambda r: r.data["date"], reverse=True)
+        return list(self._evidence)
 
     def uri(self, record: Record) -> str:
         return f"{record.kind}/{record.id}.md"
@@ -105,17 +143,13 @@ class Site:
 
     def evidence_for(self, exemplar: Record) -> list[Record]:
         """Evidence the exemplar names, and evidence that names the exemplar."""
-        named = set(exemplar.data.get("related_evidence", []))
-        return [e for e in self.evidence() if e.id in named or exemplar.id in e.data.get("exemplars", [])]
+        return self._linked(exemplar, "related_evidence", "exemplars", self.corpus.evidence)
 
     def exemplars_for(self, evidence: Record) -> list[Record]:
-        named = set(evidence.data.get("exemplars", []))
-        return [x for x in self.exemplars() if x.id in named or evidence.id in x.data.get("related_evidence", [])]
+        return self._linked(evidence, "exemplars", "related_evidence", self.corpus.exemplars)
 
     def related_exemplars(self, exemplar: Record) -> list[Record]:
-        named = set(exemplar.data.get("related_exemplars", []))
-        return [x for x in self.exemplars()
-                if x.id != exemplar.id and (x.id in named or exemplar.id in x.data.get("related_exemplars", []))]
+        return self._linked(exemplar, "related_exemplars", "related_exemplars", self.corpus.exemplars)
 
     def tagged(self, vocabulary: str, term: str) -> tuple[list[Record], list[Record]]:
         """Exemplars and evidence tagged with a theme or an outcome term."""

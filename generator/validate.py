@@ -78,6 +78,13 @@ class Result:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.files_checked} files checked: all valid"
+        files = len({p.file for p in self.problems})
+        return (f"{self.files_checked} files checked: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+                f" in {files} file{'s' if files != 1 else ''}")
+
 
 class UsageError(Exception):
     """A path the validator cannot use: the caller's mistake, not the content's."""
@@ -101,14 +108,18 @@ def _strings(value, parts=()):
             yield from _strings(item, parts + (index,))
 
 
-def _check_invisible_characters(doc: Document) -> list[Problem]:
-    problems = []
+def _check_text(doc: Document) -> tuple[list[Problem], set[tuple]]:
+    """Problems with invisible characters, and the paths of values still the placeholder:
+    one walk over the record's text for both."""
+    problems, placeholders = [], set()
     for parts, text in _strings(doc.data):
         match = _INVISIBLE.search(text)
         if match:
             code = f"U+{ord(match.group()):04X}"
             problems.append(doc.problem(parts, f"contains the invisible control character {code} at character {match.start() + 1}; remove it"))
-    return problems
+        if text.startswith(PLACEHOLDER):
+            placeholders.add(parts)
+    return problems, placeholders
 
 
 def content_epoch(corpus: Corpus) -> int:
@@ -156,6 +167,7 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
         files.update({p.resolve(): p for p in _collect(paths)})
 
     validators = {kind: schema_set.validator(schema) for kind, schema in RECORD_KINDS.items()}
+    quick_checks = {kind: schema_set.quick_check(schema) for kind, schema in RECORD_KINDS.items()}
     loaded: list[Record] = []
     unreadable: list[tuple[str, str]] = []  # (kind, file stem) of files that are not valid YAML
     for resolved, path in track(sorted(files.items()), "Validating records"):
@@ -176,13 +188,13 @@ def check_project(root: Path, paths: list[Path] | None = None) -> Result:
             problems.append(doc.problem((), f"a record is a mapping of fields, not {type_name(doc.data)}"))
             continue
         root_schema = schema_set.schemas[RECORD_KINDS[kind]]
-        problems.extend(_check_invisible_characters(doc))
-        placeholders = {parts for parts, text in _strings(doc.data) if text.startswith(PLACEHOLDER)}
+        invisible, placeholders = _check_text(doc)
+        problems.extend(invisible)
         for parts in sorted(placeholders, key=lambda p: doc.position(p)):
             title = field_title(schema_set, root_schema, named_path(parts)) or json_path(parts)
             problems.append(doc.problem(parts, f"{title}: still the placeholder {quote(doc_value(doc.data, parts))}; replace it"))
         # Stop early: a file with this many errors needs fixing, not a longer list.
-        errors = list(itertools.islice(validators[kind].iter_errors(doc.data), MAX_ERRORS_PER_FILE))
+        errors = [] if quick_checks[kind](doc.data) else list(itertools.islice(validators[kind].iter_errors(doc.data), MAX_ERRORS_PER_FILE))
         for error in errors:
             if tuple(error.absolute_path) not in placeholders:  # already reported as a placeholder
                 problems.extend(describe(error, doc, schema_set, root_schema))

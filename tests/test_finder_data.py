@@ -3,8 +3,16 @@
 import base64
 import datetime
 import json
+import multiprocessing
+import signal
 import struct
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from html.parser import HTMLParser
+from pathlib import Path
 
 import lunr as lunr_py
 
@@ -47,6 +55,41 @@ def _decode_shards(site_dir, manifest):
                 posting[field] = refs
             inverted[term] = posting
     return inverted, vectors
+
+
+def test_the_index_is_the_one_lunr_builds_with_its_own_pipeline():
+    # The build runs lunr's indexing pipeline once per distinct word and hands lunr the
+    # words already split; the index must be what lunr.py makes from the text itself.
+    documents = finder.index_documents(SITE, RECORDS)
+    fields = [{"field_name": field, "boost": boost} for field, boost in finder.FIELDS]
+    assert finder.lunr_index(documents).serialize() == lunr_py.lunr(ref="ref", fields=fields, documents=documents).serialize()
+
+
+def test_the_index_built_in_a_second_process_is_the_same(monkeypatch):
+    monkeypatch.setattr(finder, "BACKGROUND_FROM", 1)
+    with finder.index_in_background(SITE) as index:
+        assert multiprocessing.active_children(), "no second process was started"
+        in_background = finder.data_files(SITE, index())
+    assert in_background == finder.data_files(SITE)
+
+
+def test_when_the_second_process_breaks_the_index_is_built_here(monkeypatch):
+    class BrokenPool:
+        def __init__(self, **options):
+            pass
+
+        def submit(self, *call):
+            future = Future()
+            future.set_exception(BrokenProcessPool("the process was killed"))
+            return future
+
+        def shutdown(self, **options):
+            pass
+
+    monkeypatch.setattr(finder, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(finder, "ProcessPoolExecutor", BrokenPool)
+    with finder.index_in_background(SITE) as index:
+        assert index() == finder.index_shards(finder.index_documents(SITE, RECORDS))
 
 
 def test_the_shards_hold_the_whole_index_in_order(site_dir):
@@ -170,3 +213,29 @@ def test_update_dates_are_the_records_dates(site_dir):
     days = struct.unpack(f"<{len(raw) // 2}H", raw)
     dates = [(datetime.date(2000, 1, 1) + datetime.timedelta(days=d)).isoformat() for d in days]
     assert dates == [record.data["dates"]["updated"] for record in RECORDS]
+
+
+def test_the_second_process_ends_when_the_build_is_killed(tmp_path):
+    script = tmp_path / "killed_build.py"
+    script.write_text(f"""
+import multiprocessing, os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from generator import finder
+from generator.site import Site
+from generator.validate import check_project
+
+if __name__ == "__main__":
+    finder.BACKGROUND_FROM = 1
+    site = Site(check_project(Path({str(ROOT)!r})).corpus, "https://example.org/")
+    with finder.index_in_background(site):
+        print(multiprocessing.active_children()[0].pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+""", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    child = Path(f"/proc/{int(done.stdout)}/status")
+    deadline = time.monotonic() + 15
+    while child.exists() and "State:\tZ" not in child.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not child.exists() or "State:\tZ" in child.read_text(), "the second process outlived the build"

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import ROOT, copy_project, run_generator
+from generator.site import relative_url
 from generator.validate import check_project
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -247,3 +248,20 @@ def test_render_writes_a_plain_docs_folder_that_builds_without_the_plugin(tmp_pa
     plain_pages = {p.relative_to(out) for p in out.rglob("index.html")}
     plugin_pages = {p.relative_to(site_dir) for p in site_dir.rglob("index.html")}
     assert plain_pages == plugin_pages
+
+
+@pytest.mark.parametrize(("target", "page", "link"), [
+    ("index.md", "index.md", "./"),
+    ("exemplars/x.md", "index.md", "exemplars/x/"),
+    ("index.md", "exemplars/x.md", "../../"),
+    ("exemplars/index.md", "exemplars/x.md", "../"),
+    ("exemplars/y.md", "exemplars/x.md", "../y/"),
+    ("exemplars/x.md", "exemplars/x.md", "./"),
+    ("themes/t.md", "outcomes/shanarri/safe.md", "../../../themes/t/"),
+    ("outcomes/shanarri/index.md", "outcomes/shanarri/safe.md", "../"),
+    ("finder/facets.json", "find.md", "../finder/facets.json"),
+    ("feed.xml", "index.md", "feed.xml"),
+    ("data/exemplars.csv", "data.md", "exemplars.csv"),  # the data page is /data/
+])
+def test_links_between_pages_are_relative(target, page, link):
+    assert relative_url(target, page) == link
