@@ -177,7 +177,7 @@ def _visit_every_page(browser, site: Path, base: str) -> list[str]:
         assert len(pages) > 60
         for path in pages:
             page.goto(base + ("" if path == "." else path + "/"), wait_until="load")
-            injected = page.evaluate("""() => {
+            injected = page.evaluate(r"""() => {
                 // Anything a payload could have smuggled in: inline handlers, script-bearing
                 // links, and elements (or styles) that carry the payloads' markers.
                 const found = [];
