@@ -20,7 +20,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .load import Document
-from .problems import Problem, display_path
+from .problems import Problem, display_path, json_path
 
 VOCABULARY_URN = "urn:whatworks:vocabulary:"
 SCHEMA_URN = "urn:whatworks:schema:"
@@ -132,6 +132,13 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
             problems.append(Problem(display_path(path), 1, 1, "$", f"cannot read the schema: {error}"))
         except json.JSONDecodeError as error:
             problems.append(Problem(display_path(path), error.lineno, error.colno, "$", f"invalid JSON: {error.msg}"))
+    # A schema that is not valid JSON Schema would fail later, inside a validator.
+    meta_validator = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FORMAT_CHECKER)
+    invalid = [Problem(display_path(schemas_dir / f"{name}.schema.json"), 1, 1, json_path(error.absolute_path),
+                       f"not a valid JSON Schema: {error.message}")
+               for name, schema in result.schemas.items() for error in meta_validator.iter_errors(schema)]
+    if invalid:
+        return result, problems + invalid
     if "vocabulary" not in result.schemas:
         problems.append(Problem(display_path(schemas_dir), 1, 1, "$", "vocabulary.schema.json is missing"))
         return result, problems

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_generator
+from conftest import FIXTURES, ROOT, copy_project, run_generator
 from generator.validate import check_project
 
 
@@ -170,3 +170,13 @@ def test_pack_timings_are_checked_in_the_real_content(tmp_path):
     result = run_generator("--root", str(project), "validate")
     assert result.returncode == 1
     assert "$.duration_minutes: the activities take 10 + 15 + 20 + 15 + 10 + 15 = 85 minutes, but the duration is 90" in result.stdout
+
+
+def test_a_schema_that_is_not_json_schema_is_reported_not_crashed_on(tmp_path):
+    project = copy_project(tmp_path / "project")
+    common = project / "schemas/common.schema.json"
+    common.write_text(common.read_text(encoding="utf-8").replace('"pattern": "^https?://"', '"pattern": "[unclosed"'), encoding="utf-8")
+    result = run_generator("--root", str(project), "validate")
+    assert result.returncode == 1, result.stderr
+    assert "schemas/common.schema.json:1:1: $.$defs.url.pattern: not a valid JSON Schema: '[unclosed' is not a 'regex'" in result.stdout
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
