@@ -178,10 +178,6 @@ def lunr_index(documents: list[dict[str, str]]):
     return lunr(ref="ref", fields=[{"field_name": f, "boost": b} for f, b in FIELDS], documents=split, builder=builder)
 
 
-def build_index(site, all_records: list):
-    return lunr_index(index_documents(site, all_records))
-
-
 def index_shards(documents: list[dict[str, str]]) -> tuple[dict, list[str]]:
     """The index built and cut into shards: the manifest's entry for it, and each shard as JSON."""
     serialised = lunr_index(documents).serialize()

@@ -262,7 +262,7 @@ def test_without_javascript_the_page_says_so_and_links_to_listings(browser, site
 # ---- lunr.py and lunr.js --------------------------------------------------------------
 
 def test_lunr_js_loads_a_lunr_py_index_and_ranks_as_lunr_py_does(browser, site_url):
-    index = finder.build_index(SITE, RECORDS)
+    index = finder.lunr_index(finder.index_documents(SITE, RECORDS))
     queries = ["attendance", "parent*", "+school +home", "reading library^3", "title:transitions", "famil* -poverty"]
     expected = [[(r["ref"], r["score"]) for r in index.search(q)[:10]] for q in queries]
     assert all(expected), "every query finds something"
@@ -282,7 +282,7 @@ def test_lunr_js_loads_a_lunr_py_index_and_ranks_as_lunr_py_does(browser, site_u
 @pytest.mark.parametrize("text", ["attendance", "parents", "school home", "transition"])
 def test_the_finder_ranks_as_lunr_py_does_with_the_whole_index(browser, site_url, site_dir, text):
     """The page fetches only the shards its words need; its ranking must be the whole index's."""
-    index = finder.build_index(SITE, RECORDS)
+    index = finder.lunr_index(finder.index_documents(SITE, RECORDS))
     query = index.create_query()
     for word in _stems(text):
         query.term(word, use_pipeline=False, wildcard=Query.WILDCARD_TRAILING, presence=QueryPresence.REQUIRED)

@@ -94,7 +94,7 @@ def test_when_the_second_process_breaks_the_index_is_built_here(monkeypatch):
 
 def test_the_shards_hold_the_whole_index_in_order(site_dir):
     manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
-    serialised = finder.build_index(SITE, RECORDS).serialize()
+    serialised = finder.lunr_index(finder.index_documents(SITE, RECORDS)).serialize()
     inverted, vectors = _decode_shards(site_dir, manifest)
     assert list(inverted) == [term for term, _ in serialised["invertedIndex"]]  # sorted, no gaps, no overlaps
     assert inverted == dict(serialised["invertedIndex"])
