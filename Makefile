@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make site   build the site into site/ (creates .venv and installs on first use)
 #   make test   run the whole test suite (installs what the tests need)
+#   make test-fast   every test that needs no browser, for the loop while you work
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render new migrate test browser bench clean
+.PHONY: site serve validate render new migrate test test-fast lint browser bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +46,19 @@ browser:
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
 	fi
 
-test: $(INSTALLED) browser
-	$(BIN)/python -m pytest
+# Every test, on both cores, after the linter and the type checker.
+test: $(INSTALLED) browser lint
+	$(BIN)/python -m pytest -n 2
+
+# The quick loop while working: every test that needs no browser, on both cores.
+# Add -m "not browser and not slow" by hand for a quicker one still.
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not browser" -n 2
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The finder against Material's search at N = 100, 1,000 and 5,000 records (8 minutes
 # on 2 cores); prints the figures and records them in docs/performance.md.

@@ -29,8 +29,14 @@ from .measure import ENGINES, measure, summarise
 from .synth import ROOT, synthesise
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 QUERY, SECOND_QUERY = "attendance", "parents"
 DOC = ROOT / "docs" / "performance.md"
 MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
@@ -49,13 +55,24 @@ def _env() -> dict:
 def build(project: Path) -> tuple[float, float]:
     """Validate and build the project, the two at once. Returns (validate s, build s)."""
     started = time.monotonic()
-    validate = subprocess.Popen([sys.executable, "-m", "generator", "validate"], cwd=project, env=_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    validate = subprocess.Popen(
+        [sys.executable, "-m", "generator", "validate"],
+        cwd=project,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     finished = {}
     waiter = threading.Thread(target=lambda: finished.update(errors=validate.communicate()[1], at=time.monotonic()))
     waiter.start()
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"],
-                           cwd=project, env=_env(), capture_output=True, text=True)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"],
+        cwd=project,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
     built = time.monotonic() - started
     waiter.join()
     validated, errors = finished["at"] - started, finished["errors"]
@@ -86,10 +103,17 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
     synthesise(project, n)
     synthesised = time.monotonic() - started
     validated, built = build(project)
-    print(f"N={n}: synthesised in {synthesised:.0f} s; validated in {validated:.0f} s while the site built in {built:.0f} s", flush=True)
+    print(
+        f"N={n}: synthesised in {synthesised:.0f} s; validated in {validated:.0f} s while the site built in {built:.0f} s",
+        flush=True,
+    )
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "bench.serve", str(project / "site"), str(port)], cwd=ROOT,
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.serve", str(project / "site"), str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         server.stdout.readline()  # "ready"
         base = f"http://127.0.0.1:{port}/"
@@ -99,7 +123,10 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
             measured = []
             for number in range(min(runs, 3) if engine.name == "material" and n >= 5000 else runs):
                 measured.append(measure(browser, base, engine, QUERY, SECOND_QUERY))
-                print(f"  {engine.name} run {number + 1}: {measured[-1].ms:.0f} ms, {measured[-1].sent:,} bytes", flush=True)
+                print(
+                    f"  {engine.name} run {number + 1}: {measured[-1].ms:.0f} ms, {measured[-1].sent:,} bytes",
+                    flush=True,
+                )
             results[engine.name] = summarise(measured)
     finally:
         server.terminate()
@@ -132,12 +159,16 @@ def table(rows: list[dict]) -> str:
 
 
 def sizes_table(rows: list[dict]) -> str:
-    lines = ["| N | build (s) | load average when measuring | Material's index | finder facets.json | finder index shards | finder cards |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| N | build (s) | load average when measuring | Material's index | finder facets.json | finder index shards | finder cards |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         s = row["sizes"]
-        lines.append(f"| {row['n']:,} | {row['build_s']:.0f} | {row['load']:.1f} | {_kb(s['material index'])} | {_kb(s['finder facets'])} "
-                     f"| {_kb(s['finder index'])} in {s['finder shards']:,} files | {_kb(s['finder cards'])} in {row['n']:,} files |")
+        lines.append(
+            f"| {row['n']:,} | {row['build_s']:.0f} | {row['load']:.1f} | {_kb(s['material index'])} | {_kb(s['finder facets'])} "
+            f"| {_kb(s['finder index'])} in {s['finder shards']:,} files | {_kb(s['finder cards'])} in {row['n']:,} files |"
+        )
     return "\n".join(lines)
 
 
@@ -160,7 +191,9 @@ def record(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
-    parser.add_argument("--runs", type=int, default=5, help="runs per search and N (Material's: at most 3 at N >= 5,000)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs per search and N (Material's: at most 3 at N >= 5,000)"
+    )
     parser.add_argument("--no-record", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
 
@@ -177,12 +210,14 @@ def main() -> None:
     minutes = (time.monotonic() - started) / 60
     command = " ".join(["python -m bench", *sys.argv[1:]])
     command = f"`make bench` (`{command}`)" if command == "python -m bench" else f"`{command}`"
-    summary = (f"Measured {datetime.date.today().isoformat()} with {command} in {minutes:.0f} minutes "
-               f"on {about}. Query \"{QUERY}\" on a page just loaded, then \"{SECOND_QUERY}\" on the same page; "
-               f"medians of {args.runs} runs (Material's: 3 at N = 5,000), each in a fresh browser context. Bytes as sent with gzip "
-               f"(decoded in brackets).\n\n{table(rows)}\n\nThe time to build the site (MkDocs with Material, the finder "
-               f"included), the machine's load average while measuring (other work on it slows every figure), and the sizes "
-               f"of the search data, uncompressed:\n\n{sizes_table(rows)}")
+    summary = (
+        f"Measured {datetime.date.today().isoformat()} with {command} in {minutes:.0f} minutes "
+        f'on {about}. Query "{QUERY}" on a page just loaded, then "{SECOND_QUERY}" on the same page; '
+        f"medians of {args.runs} runs (Material's: 3 at N = 5,000), each in a fresh browser context. Bytes as sent with gzip "
+        f"(decoded in brackets).\n\n{table(rows)}\n\nThe time to build the site (MkDocs with Material, the finder "
+        f"included), the machine's load average while measuring (other work on it slows every figure), and the sizes "
+        f"of the search data, uncompressed:\n\n{sizes_table(rows)}"
+    )
     print()
     print(summary)
     if not args.no_record:

@@ -32,9 +32,13 @@ class Engine:
 
 
 ENGINES = (
-    Engine("finder", "find/", "#ww-finder-q", '[data-results][data-query="{query}"] > li', '[data-results][data-query=""]'),
+    Engine(
+        "finder", "find/", "#ww-finder-q", '[data-results][data-query="{query}"] > li', '[data-results][data-query=""]'
+    ),
     # Material's header search, on the home page, as configured for the site (nothing changed).
-    Engine("material", "", "input[data-md-component=search-query]", ".md-search-result__item", ".md-search-result__item"),
+    Engine(
+        "material", "", "input[data-md-component=search-query]", ".md-search-result__item", ".md-search-result__item"
+    ),
 )
 
 
@@ -60,7 +64,9 @@ def measure(browser, base_url: str, engine: Engine, query: str, second_query: st
             page.wait_for_function(f"!document.querySelector('{engine.cleared}')", timeout=60_000)
         else:
             page.wait_for_selector(engine.cleared, state="attached", timeout=60_000)
-        second = page.evaluate(PROBE, {"box": engine.box, "result": engine.result.format(query=second_query), "query": second_query})
+        second = page.evaluate(
+            PROBE, {"box": engine.box, "result": engine.result.format(query=second_query), "query": second_query}
+        )
         return Run(first["ms"], first["sent"], first["decoded"], first["requests"], second["ms"])
     finally:
         context.close()

@@ -33,8 +33,8 @@ import time
 from pathlib import Path
 
 from generator.load import load_document
+from generator.model import KINDS
 from generator.schemas import load_schema_set
-from generator.validate import RECORD_KINDS
 
 from .synth import ROOT, synthesise
 
@@ -55,7 +55,9 @@ _MEASURE = (
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one run of `command`."""
-    result = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd, env=ENV, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], cwd=cwd, env=ENV, capture_output=True, text=True
+    )
     if result.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
     seconds, peak_kb = result.stdout.split()
@@ -67,9 +69,9 @@ def bundled_schemas(project: Path, out: Path) -> dict[str, Path]:
     schema_set, problems = load_schema_set(project / "schemas", load_document)
     assert not problems, problems
     paths = {}
-    for folder, schema in RECORD_KINDS.items():
-        paths[folder] = out / f"{schema}.schema.json"
-        paths[folder].write_text(json.dumps(schema_set.bundled(schema)), encoding="utf-8")
+    for kind in KINDS.values():
+        paths[kind.folder] = out / kind.schema_file
+        paths[kind.folder].write_text(json.dumps(schema_set.bundled(kind.name)), encoding="utf-8")
     return paths
 
 
@@ -105,23 +107,48 @@ def measure_size(workdir: Path, n: int, runs: int) -> dict:
     schemas = bundled_schemas(project, workdir)
     ours_validate, theirs_validate, ours_build, plain_build, peaks = [], [], [], [], []
     docs = workdir / f"docs-{n}"
-    subprocess.run([sys.executable, "-m", "generator", "render", "--out", str(docs)], cwd=project, env=ENV, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "render", "--out", str(docs)],
+        cwd=project,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     plain = plain_config(project, docs)
     for _ in range(runs):
         ours_validate.append(timed([sys.executable, "-m", "generator", "validate"], project)[0])
         theirs_validate.append(sum(timed(command, project)[0] for command in check_jsonschema(project, schemas)))
-        seconds, peak = timed([sys.executable, "-m", "generator", "build", "--site-dir", str(workdir / f"site-{n}")], project)
+        seconds, peak = timed(
+            [sys.executable, "-m", "generator", "build", "--site-dir", str(workdir / f"site-{n}")], project
+        )
         ours_build.append(seconds)
         peaks.append(peak)
-        plain_build.append(timed([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(plain),
-                                  "-d", str(workdir / f"plain-{n}")], project)[0])
+        plain_build.append(
+            timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "build",
+                    "--quiet",
+                    "-f",
+                    str(plain),
+                    "-d",
+                    str(workdir / f"plain-{n}"),
+                ],
+                project,
+            )[0]
+        )
     site_bytes = folder_bytes(workdir / f"site-{n}")
     return {
         "n": n,
-        "validate": statistics.median(ours_validate), "check-jsonschema": statistics.median(theirs_validate),
-        "build": statistics.median(ours_build), "plain build": statistics.median(plain_build),
-        "site bytes": site_bytes, "bytes per record": site_bytes / n, "peak MB": max(peaks),
+        "validate": statistics.median(ours_validate),
+        "check-jsonschema": statistics.median(theirs_validate),
+        "build": statistics.median(ours_build),
+        "plain build": statistics.median(plain_build),
+        "site bytes": site_bytes,
+        "bytes per record": site_bytes / n,
+        "peak MB": max(peaks),
     }
 
 
@@ -146,7 +173,7 @@ def table(rows: list[dict]) -> str:
         "|---:|---:|---:|---:|---:|---:|",
     ]
     previous_added = None
-    for before, r in zip([None, *rows], rows):
+    for before, r in zip([None, *rows], rows, strict=False):
         added = added_ratio = "–"
         if before is not None:
             per_added = (r["site bytes"] - before["site bytes"]) / (r["n"] - before["n"])
@@ -154,22 +181,26 @@ def table(rows: list[dict]) -> str:
             if previous_added:
                 added_ratio = f"{per_added / previous_added:.2f}"
             previous_added = per_added
-        sizes.append(f"| {r['n']:,} | {r['site bytes'] / 1e6:.1f} | {r['bytes per record'] / 1024:.1f} | "
-                     f"{r['bytes per record'] / first:.2f} | {added} | {added_ratio} |")
+        sizes.append(
+            f"| {r['n']:,} | {r['site bytes'] / 1e6:.1f} | {r['bytes per record'] / 1024:.1f} | "
+            f"{r['bytes per record'] / first:.2f} | {added} | {added_ratio} |"
+        )
     return "\n".join(times + [""] + sizes)
 
 
 def record(rows: list[dict], runs: int, command: str) -> None:
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    section = "\n".join([
-        MARKERS[0],
-        f"Run on {datetime.date.today().isoformat()}, `{command}`, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}, medians of {runs} run(s), "
-        "each ratio from runs made side by side.",
-        "",
-        table(rows),
-        MARKERS[1],
-    ])
+    section = "\n".join(
+        [
+            MARKERS[0],
+            f"Run on {datetime.date.today().isoformat()}, `{command}`, {os.cpu_count()} cores, "
+            f"{platform.python_implementation()} {platform.python_version()}, medians of {runs} run(s), "
+            "each ratio from runs made side by side.",
+            "",
+            table(rows),
+            MARKERS[1],
+        ]
+    )
     if MARKERS[0] in text:
         text = re.sub(re.escape(MARKERS[0]) + ".*?" + re.escape(MARKERS[1]), lambda _: section, text, flags=re.S)
     else:

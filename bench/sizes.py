@@ -95,15 +95,23 @@ def _kb(size: float) -> str:
 
 
 def report(rows: list[dict]) -> str:
-    lines = ["| N | terms | index, ids as refs | positions as refs | gzip | without the body field | in shards (all) | lunr.py build | facets.json (gzip) | mean card |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| N | terms | index, ids as refs | positions as refs | gzip | without the body field | in shards (all) | lunr.py build | facets.json (gzip) | mean card |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['n']:,} | {r['terms']:,} | {_kb(r['by id'])} | {_kb(r['positional'])} | {_kb(r['positional gz'])} "
-                     f"| {_kb(r['no body'])} | {_kb(r['shards total'])} | {r['build s']:.1f} s | {_kb(r['facets'])} ({_kb(r['facets gz'])}) "
-                     f"| {r['card mean']:.0f} B |")
-    lines += ["", "Shard bytes fetched per query (uncompressed), by the most a shard may hold, at each N:", "",
-              "| N | shard size | shards | " + " | ".join(f'"{q}"' for q in QUERIES) + " |",
-              "|---:|---:|---:|" + "---:|" * len(QUERIES)]
+        lines.append(
+            f"| {r['n']:,} | {r['terms']:,} | {_kb(r['by id'])} | {_kb(r['positional'])} | {_kb(r['positional gz'])} "
+            f"| {_kb(r['no body'])} | {_kb(r['shards total'])} | {r['build s']:.1f} s | {_kb(r['facets'])} ({_kb(r['facets gz'])}) "
+            f"| {r['card mean']:.0f} B |"
+        )
+    lines += [
+        "",
+        "Shard bytes fetched per query (uncompressed), by the most a shard may hold, at each N:",
+        "",
+        "| N | shard size | shards | " + " | ".join(f'"{q}"' for q in QUERIES) + " |",
+        "|---:|---:|---:|" + "---:|" * len(QUERIES),
+    ]
     for r in rows:
         for size, (count, per_query) in r["per query"].items():
             lines.append(f"| {r['n']:,} | {_kb(size)} | {count:,} | " + " | ".join(_kb(b) for b in per_query) + " |")

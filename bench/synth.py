@@ -27,8 +27,32 @@ from generator.validate import check_project
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("content", "schemas", "docs", "overrides")
 
-_STARTS = ["Ash", "Bram", "Cal", "Dun", "Elm", "Fen", "Gar", "Hol", "Kil", "Lang", "Mar", "Nor",
-           "Oak", "Pen", "Rad", "Stan", "Thorn", "Wal", "Whit", "Yar", "Brox", "Cor", "Dal", "Glen"]
+_STARTS = [
+    "Ash",
+    "Bram",
+    "Cal",
+    "Dun",
+    "Elm",
+    "Fen",
+    "Gar",
+    "Hol",
+    "Kil",
+    "Lang",
+    "Mar",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Rad",
+    "Stan",
+    "Thorn",
+    "Wal",
+    "Whit",
+    "Yar",
+    "Brox",
+    "Cor",
+    "Dal",
+    "Glen",
+]
 _MIDDLES = ["", "ber", "ing", "al", "er", "ow", "en", "is", "ham", "ley"]
 _ENDS = ["brook", "field", "ford", "ton", "bury", "wick", "by", "stow", "worth", "mouth", "dale", "gate"]
 _SETTINGS = ["Primary School", "Academy", "High School", "Family Hub", "Children's Centre", "Learning Trust"]
@@ -63,16 +87,27 @@ def _vary(record, number: int, rng: random.Random, vocab: dict[str, list[str]]) 
     data["title"] = f"{data['title']} ({place})"[:200]
     data["themes"] = _sample(rng, vocab["themes"], 1, 4)
     data["phases"] = _sample(rng, vocab["phases"], 1, 2)
-    data["outcomes"] = {"ecm": _sample(rng, vocab["ecm-outcomes"], 1, 3), "shanarri": _sample(rng, vocab["shanarri"], 0, 3)}
+    data["outcomes"] = {
+        "ecm": _sample(rng, vocab["ecm-outcomes"], 1, 3),
+        "shanarri": _sample(rng, vocab["shanarri"], 0, 3),
+    }
     if not data["outcomes"]["shanarri"]:
         del data["outcomes"]["shanarri"]
     data["dates"] = _dates(rng)
     # Links between synthetic records would make a few real pages list thousands of others.
-    if record.kind == "exemplars":
-        data["place"] = {"country": rng.choice(vocab["countries"]), "area": place, "setting": f"{other} {rng.choice(_SETTINGS)}"}
-        data["organisations"] = [{"name": f"{place} {rng.choice(_SERVICES)}", "role": "Ran the practice."}] + data["organisations"][:2]
+    if record.kind.name == "exemplar":
+        data["place"] = {
+            "country": rng.choice(vocab["countries"]),
+            "area": place,
+            "setting": f"{other} {rng.choice(_SETTINGS)}",
+        }
+        data["organisations"] = [{"name": f"{place} {rng.choice(_SERVICES)}", "role": "Ran the practice."}] + data[
+            "organisations"
+        ][:2]
         data["target_groups"] = _sample(rng, vocab["target-groups"], 1, 3)
-        data["what_was_done"] += f"\n\nIn {place}, the work was led by the {place} {rng.choice(_SERVICES)} with {other} {rng.choice(_SETTINGS)}.\n"
+        data["what_was_done"] += (
+            f"\n\nIn {place}, the work was led by the {place} {rng.choice(_SERVICES)} with {other} {rng.choice(_SETTINGS)}.\n"
+        )
         data["related_evidence"], data["related_exemplars"] = [], []
         rating = data["evidence_rating"]
         if rating["level"] in ("emerging", "not-rated"):
@@ -102,7 +137,7 @@ def synthesise(out: Path, n: int, seed: int = 1) -> int:
         data = _vary(record, number, rng, vocab)
         header = f"# Synthetic benchmark record, varied from {record.id}\n"
         text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-        (out / "content" / record.kind / f"{data['id']}.yaml").write_text(header + text, encoding="utf-8")
+        (out / "content" / record.kind.folder / f"{data['id']}.yaml").write_text(header + text, encoding="utf-8")
     return n
 
 

@@ -1,18 +1,29 @@
 """What Works knowledge base: content -> load -> validate -> render -> site.
 
-load.py      YAML with line numbers, safely
-schemas.py   JSON Schemas and controlled vocabularies
-validate.py  schema and cross-record checks, every error with file:line:col
-markup.py    record text to safe page content
-site.py      what templates know: URLs, labels, listings, generated files
-render.py    records to Markdown pages through templates/, and every other generated file:
-compare.py     costs per family for the comparison page, with their formula
-citation.py    "cite this page": plain text and BibTeX
-linked_data.py schema.org JSON-LD for record pages
-exports.py     open data: JSON, CSV, vocabularies, published schemas
-feed.py        the Atom feed
-redirects.py   pages at former ids' addresses
-site_files.py writing a plain docs folder
-plugin.py    the MkDocs plugin: a thin adapter over the above
-cli.py       python -m generator validate | render | build
+This list is the package's one map; tests/test_layout.py checks that it names every module.
+
+load.py         YAML with line numbers, safely
+schemas.py      JSON Schemas and controlled vocabularies
+model.py        the kinds of record (one class each), records and the corpus
+problems.py     a problem found in a file, and the formats that print them
+messages.py     jsonschema errors in words a contributor knows
+fields.py       a kind's fields, read from its schema (reference page, scaffold, messages)
+validate.py     schema and cross-record checks, every error with file:line:col
+markup.py       record text to safe page content
+site.py         what templates know: URLs, labels, listings, generated files
+render.py       records to Markdown pages through templates/, and every other generated file:
+compare.py        costs per family for the comparison page, with their formula
+citation.py       "cite this page": plain text and BibTeX
+linked_data.py    schema.org JSON-LD for record pages
+exports.py        open data: JSON, CSV, vocabularies, published schemas
+feed.py           the Atom feed
+redirects.py      pages at former ids' addresses
+finder.py         the finder's data: facets, sharded lunr index, cards
+site_files.py   writing a plain docs folder
+progress.py     a progress bar on a terminal, silence elsewhere
+scaffold.py     `new`: a record file with every field, ready to fill in
+migrate.py      `migrate`: records brought up to the current schema version
+plugin.py       the MkDocs plugin: a thin adapter over the above
+cli.py          python -m generator validate | render | build | new | migrate
+__main__.py     runs cli.py
 """

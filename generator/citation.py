@@ -10,16 +10,38 @@ from __future__ import annotations
 import datetime
 import re
 
+from .model import Record
 from .site import EDITORS, SITE_NAME, Site
-from .validate import Record
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # Characters with a meaning in (La)TeX, written so that they print as themselves.
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def _date(record: Record) -> datetime.date:
@@ -27,11 +49,14 @@ def _date(record: Record) -> datetime.date:
 
 
 def citation_text(site: Site, record: Record) -> str:
-    """What Works editors (2026). Title. Practice exemplar, What works for schools and families. Updated 27 November 2026. URL"""
+    """What Works editors (2026). Title. Practice exemplar, What works for schools and families.
+    Updated 27 November 2026. URL"""
     date = _date(record)
     title = re.sub(r"\s+", " ", record.data["title"]).rstrip(".")
-    return (f"{EDITORS} ({date.year}). {title}. {site.kind_label(record)}, {SITE_NAME}. "
-            f"Updated {date.day} {MONTHS[date.month - 1]} {date.year}. {site.absolute(site.uri(record))}")
+    return (
+        f"{EDITORS} ({date.year}). {title}. {site.kind_label(record)}, {SITE_NAME}. "
+        f"Updated {date.day} {MONTHS[date.month - 1]} {date.year}. {site.absolute(site.uri(record))}"
+    )
 
 
 def tex(text: str) -> str:

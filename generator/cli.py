@@ -1,4 +1,4 @@
-"""The command line: validate, render, build.
+"""The command line: validate, render, build, new, migrate.
 
 Exit status: 0 valid (or built), 1 invalid content, 2 bad usage, 3 an internal error.
 No command prints a traceback: errors are one line each, naming file, line and field.
@@ -13,8 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .model import KINDS
 from .problems import FORMATTERS, format_text
-from .validate import RECORD_KINDS, UsageError, check_project
+from .validate import UsageError, check_project
 
 
 def project_root() -> Path:
@@ -43,7 +44,8 @@ def _validated(root: Path):
 
 
 def site_url(root: Path) -> str:
-    """mkdocs.yml's site_url, read without MkDocs so that rendering does not need it."""
+    """mkdocs.yml's site_url, read with PyYAML alone: MkDocs' own config loader would also
+    load and check every plugin and theme setting, which rendering has no use for."""
     import yaml
 
     class _Loader(yaml.SafeLoader):
@@ -80,6 +82,8 @@ def cmd_build(args) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .plugin import WhatWorksPlugin
+
     validated = _validated(args.root)
     if validated is None:
         return 1
@@ -88,8 +92,9 @@ def cmd_build(args) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging))
-        if "whatworks" in config.plugins:
-            config.plugins["whatworks"].validated = validated  # so that it does not validate a second time
+        plugin = config.plugins.get("whatworks")
+        if isinstance(plugin, WhatWorksPlugin):
+            plugin.validated = validated  # so that it does not validate a second time
         # The plugin lets the records go once it has made the pages; holding them here
         # would leave millions of objects for the garbage collector to go over, page after page.
         del validated
@@ -137,13 +142,12 @@ def cmd_migrate(args) -> int:
     from .load import load_document
     from .migrate import describe, migrate_project
     from .schemas import load_schema_set
-    from .validate import RECORD_KINDS
 
     schema_set, problems = load_schema_set(args.root / "schemas", load_document)
     if problems:
         sys.stderr.write(format_text(problems))
         return 1
-    outcomes = migrate_project(args.root, schema_set, RECORD_KINDS, write=not args.check)
+    outcomes = migrate_project(args.root, schema_set, write=not args.check)
     for outcome in outcomes:
         if outcome.error or outcome.changed:
             print(describe(outcome), file=sys.stderr)
@@ -155,13 +159,22 @@ def cmd_migrate(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m generator", description="Validate and build the What Works knowledge base.")
-    top.add_argument("--root", type=Path, default=None, help="project folder (default: the one holding content/ and schemas/)")
+    top = argparse.ArgumentParser(
+        prog="python -m generator", description="Validate and build the What Works knowledge base."
+    )
+    top.add_argument(
+        "--root", type=Path, default=None, help="project folder (default: the one holding content/ and schemas/)"
+    )
     commands = top.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check records against the schemas, vocabularies and each other")
     validate.add_argument("paths", nargs="*", help="files or folders to check (default: all of content/)")
-    validate.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="text (FILE:LINE:COL: $.path: message), github annotations, or json")
+    validate.add_argument(
+        "--format",
+        choices=sorted(FORMATTERS),
+        default="text",
+        help="text (FILE:LINE:COL: $.path: message), github annotations, or json",
+    )
     validate.set_defaults(run=cmd_validate)
 
     render = commands.add_parser("render", help="write the generated pages as a plain MkDocs docs folder")
@@ -172,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
     build.set_defaults(run=cmd_build)
     new = commands.add_parser("new", help="write a new record with every field, ready to fill in")
-    new.add_argument("kind", choices=sorted(RECORD_KINDS.values()), help="the kind of record")
+    new.add_argument("kind", choices=sorted(KINDS), help="the kind of record")
     new.add_argument("--title", required=True, help="its title; the id and file name are made from it")
     new.set_defaults(run=cmd_new)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .validate import Record
+from .model import Record
 
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€"}
 PENNY = Decimal("0.01")
@@ -38,8 +38,9 @@ class Derivation:
 
     @property
     def formula(self) -> str:
-        """"£158,000 / 529 families = £298.68 per family": the inputs, the sum and the result."""
-        return f"{money(self.total, self.currency)} / {self.count:,} {self.unit} = {money(self.value, self.currency)} per family"
+        """ "£158,000 / 529 families = £298.68 per family": the inputs, the sum and the result."""
+        total, value = money(self.total, self.currency), money(self.value, self.currency)
+        return f"{total} / {self.count:,} {self.unit} = {value} per family"
 
 
 @dataclass(frozen=True)

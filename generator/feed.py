@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
+from .model import Record
 from .site import EDITORS, LICENCE, SITE_NAME, GeneratedFile, Site
-from .validate import RECORD_KINDS, Record
 
 FEED_PATH = "feed.xml"
 
@@ -20,8 +20,8 @@ def timestamp(date: str) -> str:
 
 
 def entries(site: Site) -> list[Record]:
-    records = [r for kind in RECORD_KINDS for r in site.corpus.records[kind].values()]
-    records.sort(key=lambda r: (r.kind, r.id))  # a fixed order for records changed on the same day
+    records = site.corpus.all_records()
+    records.sort(key=lambda r: (r.kind.folder, r.id))  # a fixed order for records changed on the same day
     return sorted(records, key=lambda r: (r.data["dates"]["updated"], r.data["dates"]["published"]), reverse=True)
 
 
@@ -29,7 +29,13 @@ def render_feed(site: Site, env: Environment) -> list[GeneratedFile]:
     records = entries(site)
     updated = max((r.data["dates"]["updated"] for r in records), default="1970-01-01")
     content = env.get_template("feed.xml.j2").render(
-        site=site, records=records, updated=timestamp(updated), timestamp=timestamp,
-        feed_url=site.absolute(FEED_PATH), site_name=SITE_NAME, editors=EDITORS, licence=LICENCE,
+        site=site,
+        records=records,
+        updated=timestamp(updated),
+        timestamp=timestamp,
+        feed_url=site.absolute(FEED_PATH),
+        site_name=SITE_NAME,
+        editors=EDITORS,
+        licence=LICENCE,
     )
     return [GeneratedFile(FEED_PATH, content)]

@@ -31,8 +31,21 @@ class Field:
         return self.type == "list"
 
 
-_TYPE_NAMES = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false",
-               "array": "list", "object": "mapping"}
+# JSON Schema's type names in plain words: for the reference page, the scaffold and messages.
+TYPE_NAMES = {
+    "string": "text",
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true or false",
+    "array": "list",
+    "object": "mapping",
+    "null": "nothing",
+}
+
+
+def with_article(type_name: str) -> str:
+    """ "list" -> "a list"; "text" and "true or false" take none."""
+    return type_name if type_name in ("text", "true or false", "nothing") else f"a {type_name}"
 
 
 def record_fields(schema_set: SchemaSet, name: str) -> list[Field]:
@@ -62,8 +75,10 @@ def resolve(schema_set: SchemaSet, node: dict) -> tuple[dict, str | None]:
 def _fields_of(schema_set: SchemaSet, schema: dict, prefix: str) -> list[Field]:
     schema, _ = resolve(schema_set, schema)
     required = set(schema.get("required", []))
-    return [_field(schema_set, key, prop, f"{prefix}{key}", key in required)
-            for key, prop in schema.get("properties", {}).items()]
+    return [
+        _field(schema_set, key, prop, f"{prefix}{key}", key in required)
+        for key, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _type_of(node: dict, vocabulary: str | None) -> str:
@@ -71,16 +86,25 @@ def _type_of(node: dict, vocabulary: str | None) -> str:
         return "term"
     if "const" in node or "enum" in node:
         return "one of"
-    return _TYPE_NAMES.get(node.get("type"), "value")
+    return TYPE_NAMES.get(str(node.get("type")), "value")
 
 
 def _field(schema_set: SchemaSet, key: str, prop: dict, path: str, required: bool) -> Field:
     node, vocabulary = resolve(schema_set, prop)
     result = Field(
-        name=key, path=path, title=node.get("title", key), description=node.get("description", ""),
-        required=required, type=_type_of(node, vocabulary), vocabulary=vocabulary,
-        allowed=[json.dumps(v) if not isinstance(v, str) else v for v in node.get("enum", [node["const"]] if "const" in node else [])]
-        if not vocabulary else [],
+        name=key,
+        path=path,
+        title=node.get("title", key),
+        description=node.get("description", ""),
+        required=required,
+        type=_type_of(node, vocabulary),
+        vocabulary=vocabulary,
+        allowed=[
+            json.dumps(v) if not isinstance(v, str) else v
+            for v in node.get("enum", [node["const"]] if "const" in node else [])
+        ]
+        if not vocabulary
+        else [],
         example=json.dumps(node["examples"][0], ensure_ascii=False) if node.get("examples") else None,
     )
     if result.type == "mapping":

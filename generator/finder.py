@@ -45,9 +45,8 @@ from lunr.tokenizer import SEPARATOR_CHARS
 from lunr.trimmer import trimmer
 
 from .markup import plain
+from .model import KINDS
 
-# The record kind has no vocabulary of its own; the evidence types come from theirs.
-EXEMPLAR_TYPE = ("exemplar", "Practice exemplar")
 TYPE_LEGEND = "Record type"
 
 # Fields indexed for full-text search, and how much a match in each counts.
@@ -79,22 +78,17 @@ class Facet:
     values: tuple[FacetValue, ...]
 
 
-def _exemplar_or_evidence(exemplar, evidence):
-    return lambda record: (exemplar if record.kind == "exemplars" else evidence)(record.data)
-
-
 # Facet id (its URL parameter) -> (vocabulary, a record's terms). In the page's order.
 FACET_SOURCES = {
-    "type": (None, lambda record: [EXEMPLAR_TYPE[0] if record.kind == "exemplars" else record.data["type"]]),
-    "rating": ("rating-levels", _exemplar_or_evidence(lambda d: [d["evidence_rating"]["level"]], lambda d: [])),
+    "type": (None, lambda record: [record.type_term]),
+    "rating": ("rating-levels", lambda record: [record.rating_level] if record.rating_level else []),
     "theme": ("themes", lambda record: record.data["themes"]),
     "phase": ("phases", lambda record: record.data.get("phases", [])),
-    "country": ("countries", _exemplar_or_evidence(lambda d: [d["place"]["country"]], lambda d: d.get("countries", []))),
+    "country": ("countries", lambda record: record.countries),
     "group": ("target-groups", lambda record: record.data.get("target_groups", [])),
     "ecm": ("ecm-outcomes", lambda record: record.data["outcomes"].get("ecm", [])),
     "shanarri": ("shanarri", lambda record: record.data["outcomes"].get("shanarri", [])),
-    "design": ("study-designs", _exemplar_or_evidence(lambda d: [d["evidence_rating"]["study_design"]],
-                                                      lambda d: [d["study_design"]] if "study_design" in d else [])),
+    "design": ("study-designs", lambda record: record.study_designs),
 }
 
 
@@ -110,7 +104,11 @@ def facets(site) -> list[Facet]:
     result = []
     for facet_id, (vocabulary_id, terms_of) in FACET_SOURCES.items():
         if vocabulary_id is None:
-            choices = [EXEMPLAR_TYPE] + [(t, term["label"]) for t, term in site.vocab["evidence-types"].terms.items()]
+            # The kinds have no vocabulary of their own; the evidence types come from theirs.
+            exemplar = KINDS["exemplar"]
+            choices = [(exemplar.name, exemplar.label)] + [
+                (t, term["label"]) for t, term in site.vocab["evidence-types"].terms.items()
+            ]
             legend = TYPE_LEGEND
         else:
             vocabulary = site.vocab[vocabulary_id]
@@ -134,14 +132,14 @@ def _text(site, record) -> dict[str, str]:
     """The words a record is found by, field by field (see FIELDS)."""
     data = record.data
     themes = " ".join(site.label("themes", t) for t in data["themes"])
-    if record.kind == "exemplars":
-        organisations = " ".join(o["name"] for o in data["organisations"])
-        body = data["what_was_done"]
-    else:
-        organisations = " ".join([data["publisher"], *data.get("authors", [])])
-        body = " ".join(data["key_findings"])
-    return {"title": data["title"], "themes": themes, "summary": data["summary"], "place": site.place(record),
-            "organisations": organisations, "body": body}
+    return {
+        "title": data["title"],
+        "themes": themes,
+        "summary": data["summary"],
+        "place": site.place(record),
+        "organisations": " ".join(record.organisation_names),
+        "body": record.body,
+    }
 
 
 # lunr's default indexing pipeline (trim, drop stop words, stem) maps each word on its own,
@@ -154,7 +152,7 @@ _INDEXING = Pipeline()
 _INDEXING.add(trimmer, stop_word_filter, stemmer)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index_terms(word: str) -> tuple[str, ...]:
     return tuple(_INDEXING.run_string(word))
 
@@ -182,18 +180,24 @@ def index_shards(documents: list[dict[str, str]]) -> tuple[dict, list[str]]:
     """The index built and cut into shards: the manifest's entry for it, and each shard as JSON."""
     serialised = lunr_index(documents).serialize()
     shards = cut_shards(shard_terms(serialised))
-    entry = {"version": serialised["version"], "fields": serialised["fields"], "pipeline": serialised["pipeline"],
-             "shards": [shard[0][0] for shard in shards]}
+    entry = {
+        "version": serialised["version"],
+        "fields": serialised["fields"],
+        "pipeline": serialised["pipeline"],
+        "shards": [shard[0][0] for shard in shards],
+    }
     return entry, [_json(shard) for shard in shards]
 
 
 def _exit_with(parent: int) -> None:
     """In the second process: exit if the build that started it is killed, rather than
     wait for ever to hand it the index."""
+
     def watch():
         while os.getppid() == parent:
             time.sleep(1)
         os._exit(1)
+
     threading.Thread(target=watch, daemon=True).start()
 
 
@@ -211,8 +215,9 @@ def index_in_background(site):
         yield lambda: index_shards(documents)
         return
     # "spawn", not "fork": the build may run beside other threads (mkdocs serve).
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_exit_with, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with, initargs=(os.getpid(),)
+    )
     try:
         future = pool.submit(index_shards, documents)
 
@@ -221,6 +226,7 @@ def index_in_background(site):
                 return future.result()
             except BrokenProcessPool:  # the process could not start or was killed: build it here
                 return index_shards(documents)
+
         yield result
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -280,17 +286,18 @@ def _card(site, record) -> dict:
     data = record.data
     facts = site.card_facts(record)
     phase = site.phases(record)
-    if record.kind == "evidence" and phase and not phase.lower().startswith("not stated"):
+    if all(label != "Phase" for label, _ in facts) and phase and not phase.lower().startswith("not stated"):
         facts.append(("Phase", phase))
     facts.append(("Updated", data["dates"]["updated"]))
-    card = {"url": site.uri(record).removesuffix(".md") + "/", "title": plain(data["title"]),
-            "summary": plain(data["summary"]), "facts": facts}
-    if record.kind == "exemplars":
-        card["type"] = EXEMPLAR_TYPE[1]
-        level = data["evidence_rating"]["level"]
-        card["rating"] = [level, site.label("rating-levels", level)]
-    else:
-        card["type"] = site.label("evidence-types", data["type"])
+    card = {
+        "url": site.uri(record).removesuffix(".md") + "/",
+        "title": plain(data["title"]),
+        "summary": plain(data["summary"]),
+        "facts": facts,
+    }
+    card["type"] = site.kind_label(record)
+    if record.rating_level:
+        card["rating"] = [record.rating_level, site.label("rating-levels", record.rating_level)]
     headline = site.headline(record)
     if headline:
         card["figure"] = [headline["value"], headline["measures"]]
@@ -330,8 +337,13 @@ def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, s
 
     manifest = {
         "records": len(all_records),
-        "facets": {facet.id: {value.id: _bitset([value.id in FACET_SOURCES[facet.id][1](r) for r in all_records])
-                              for value in facet.values} for facet in facets(site)},
+        "facets": {
+            facet.id: {
+                value.id: _bitset([value.id in FACET_SOURCES[facet.id][1](r) for r in all_records])
+                for value in facet.values
+            }
+            for facet in facets(site)
+        },
         "ratingRank": {level: term["rank"] for level, term in site.vocab["rating-levels"].terms.items()},
         "updated": _days([r.data["dates"]["updated"] for r in all_records]),
         "index": index_entry,
@@ -345,4 +357,3 @@ def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, s
     manifest["build"] = digest.hexdigest()[:12]
     files[f"{DATA_DIR}/facets.json"] = _json(manifest)
     return files
-

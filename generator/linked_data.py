@@ -11,12 +11,18 @@ import json
 from markupsafe import Markup
 
 from .compare import place
+from .model import Record
 from .site import EDITORS, LICENCE, SITE_NAME, Site
-from .validate import Record
 
 # The schema.org type of the document an evidence record summarises.
-SOURCE_TYPES = {"research-brief": "Report", "evaluation": "Report", "survey": "Report", "review": "ScholarlyArticle",
-                "inspection-report": "Report", "news-report": "NewsArticle"}
+SOURCE_TYPES = {
+    "research-brief": "Report",
+    "evaluation": "Report",
+    "survey": "Report",
+    "review": "ScholarlyArticle",
+    "inspection-report": "Report",
+    "news-report": "NewsArticle",
+}
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -47,10 +53,19 @@ def _terms(site: Site, record: Record) -> list[dict]:
     """Themes and outcome terms as schema.org DefinedTerms, each linked to its page on the site."""
     tagged = [("themes", t) for t in record.data["themes"]]
     outcomes = record.data.get("outcomes", {})
-    tagged += [("ecm-outcomes", t) for t in outcomes.get("ecm", [])] + [("shanarri", t) for t in outcomes.get("shanarri", [])]
-    return [{"@type": "DefinedTerm", "name": site.label(vocabulary, term), "termCode": term,
-             "url": site.absolute(site.term_uri(vocabulary, term)), "inDefinedTermSet": site.vocab[vocabulary].title}
-            for vocabulary, term in tagged]
+    tagged += [("ecm-outcomes", t) for t in outcomes.get("ecm", [])] + [
+        ("shanarri", t) for t in outcomes.get("shanarri", [])
+    ]
+    return [
+        {
+            "@type": "DefinedTerm",
+            "name": site.label(vocabulary, term),
+            "termCode": term,
+            "url": site.absolute(site.term_uri(vocabulary, term)),
+            "inDefinedTermSet": site.vocab[vocabulary].title,
+        }
+        for vocabulary, term in tagged
+    ]
 
 
 def _page(site: Site, record: Record, kind: str) -> dict:
@@ -83,10 +98,14 @@ def exemplar(site: Site, record: Record) -> dict:
     period = data["period"]
     if "start" in period:
         page["temporalCoverage"] = f"{period['start']}/{period.get('end', '..')}"  # ISO 8601 interval, open if ongoing
-    page["audience"] = [{"@type": "Audience", "audienceType": site.label("target-groups", g)} for g in data["target_groups"]]
+    page["audience"] = [
+        {"@type": "Audience", "audienceType": site.label("target-groups", g)} for g in data["target_groups"]
+    ]
     page["isBasedOn"] = [_source(s) for s in data["sources"]]
-    page["citation"] = [{"@type": "CreativeWork", "name": e.data["title"], "url": site.absolute(site.uri(e))}
-                        for e in site.evidence_for(record)]
+    page["citation"] = [
+        {"@type": "CreativeWork", "name": e.data["title"], "url": site.absolute(site.uri(e))}
+        for e in site.evidence_for(record)
+    ]
     return page
 
 
@@ -109,11 +128,17 @@ def pack(site: Site, record: Record) -> dict:
     page["timeRequired"] = f"PT{data['duration_minutes']}M"
     page["audience"] = {"@type": "EducationalAudience", "educationalRole": data["audience"]}
     page["teaches"] = data["aims"]
-    page["hasPart"] = [{"@type": "CreativeWork", "name": r.data["title"], "url": site.absolute(site.uri(r))}
-                       for r in site.pack_records(record)]
+    page["hasPart"] = [
+        {"@type": "CreativeWork", "name": r.data["title"], "url": site.absolute(site.uri(r))}
+        for r in site.pack_records(record)
+    ]
     return page
 
 
 def json_ld(site: Site, record: Record) -> Markup:
-    describe = {"exemplars": exemplar, "evidence": evidence, "packs": pack}[record.kind]
+    describe = DESCRIBERS.get(record.kind.name, lambda site, record: _page(site, record, "CreativeWork"))
     return script(describe(site, record))
+
+
+# What schema.org says of each kind of record, beyond what every record page says (_page).
+DESCRIBERS = {"exemplar": exemplar, "evidence": evidence, "pack": pack}

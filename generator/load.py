@@ -27,7 +27,10 @@ ALLOWED_SCALAR_TAGS = {
 }
 
 
-class _RecordLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _RecordLoader(_SafeLoader):
     """SafeLoader (libyaml's C parser where installed) without implicit timestamps:
     dates stay strings for the schema to check."""
 
@@ -106,8 +109,10 @@ def load_document(path: Path) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or error.context or "not valid YAML"
+        if mark is None:
+            return fail(1, 1, f"YAML syntax error: {reason}")
         lines = text.splitlines()
-        offending = lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
+        offending = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
         if offending == "\t" or "\t" in reason or "'\\t'" in reason:
             reason += " (YAML does not allow tabs for indentation: use spaces)"
         if "nesting depth" in reason:  # libyaml's own limit
@@ -126,67 +131,101 @@ def load_document(path: Path) -> Document:
     if root is None:
         return fail(1, 1, "the file is empty; a record is a mapping of fields (see the schema)")
 
-    seen: set[int] = set()
+    try:
+        doc.data = _DataBuilder(doc).build(root, (), 0)
+    except _TooLarge:
+        doc.problems[:] = [
+            Problem(name, 1, 1, "$", f"the file holds more than {MAX_VALUES:,} values; a record is much smaller")
+        ]
+    return doc
 
-    def build(node, parts: tuple, depth: int):
-        if id(node) in seen:
-            # A node met twice was reached through an alias: refuse it rather than expand
-            # it, and say so once rather than for every use.
+
+class _DataBuilder:
+    """Plain data from a YAML node tree, recording each value's position in the document
+    and refusing (with a problem, not an exception) what a record may not hold."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: set[int] = set()  # ids of the nodes built so far: a node met twice came through an alias
+
+    def build(self, node, parts: tuple, depth: int):
+        doc = self.doc
+        if id(node) in self.seen:
+            # Refuse an alias rather than expand it, and say so once rather than for every use.
             if not any("aliases" in p.message for p in doc.problems):
-                doc.problems.append(doc.problem(parts, "anchors and aliases (&name, *name) are not allowed in records; write the value out"))
+                doc.problems.append(
+                    doc.problem(
+                        parts, "anchors and aliases (&name, *name) are not allowed in records; write the value out"
+                    )
+                )
             return None
-        seen.add(id(node))
-        if len(seen) > MAX_VALUES:
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_VALUES:
             raise _TooLarge
         doc.value_at[parts] = _mark(node)
         if depth > MAX_DEPTH:
             doc.problems.append(doc.problem(parts, f"nested more than {MAX_DEPTH} levels deep"))
             return None
         if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                doc.problems.append(doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; write a plain mapping"))
-                return None
-            result: dict = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                    line, column = _mark(key_node)
-                    if key_node.tag == "tag:yaml.org,2002:merge":
-                        message = "merge keys (<<) are not allowed in records; write the fields out"
-                    else:
-                        message = "a field name must be plain text"
-                    doc.problems.append(Problem(name, line, column, json_path(parts), message))
-                    continue
-                key = key_node.value
-                child = parts + (key,)
-                if key in result or child in doc.key_at:
-                    first_line = doc.key_at[child][0]
-                    line, column = _mark(key_node)
-                    doc.problems.append(
-                        Problem(name, line, column, json_path(child), f"duplicate field {key!r} (first given on line {first_line}); keep one")
-                    )
-                    continue
-                doc.key_at[child] = _mark(key_node)
-                result[key] = build(value_node, child, depth + 1)
-            return result
+            return self._mapping(node, parts, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                doc.problems.append(doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; write a plain list"))
+                doc.problems.append(
+                    doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; write a plain list")
+                )
                 return None
-            return [build(item, parts + (index,), depth + 1) for index, item in enumerate(node.value)]
+            return [self.build(item, parts + (index,), depth + 1) for index, item in enumerate(node.value)]
+        return self._scalar(node, parts)
+
+    def _mapping(self, node, parts: tuple, depth: int):
+        doc = self.doc
+        if node.tag != "tag:yaml.org,2002:map":
+            doc.problems.append(
+                doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; write a plain mapping")
+            )
+            return None
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    message = "merge keys (<<) are not allowed in records; write the fields out"
+                else:
+                    message = "a field name must be plain text"
+                doc.problems.append(Problem(display_path(doc.path), *_mark(key_node), json_path(parts), message))
+                continue
+            key = key_node.value
+            child = parts + (key,)
+            if key in result or child in doc.key_at:
+                first_line = doc.key_at[child][0]
+                doc.problems.append(
+                    Problem(
+                        display_path(doc.path),
+                        *_mark(key_node),
+                        json_path(child),
+                        f"duplicate field {key!r} (first given on line {first_line}); keep one",
+                    )
+                )
+                continue
+            doc.key_at[child] = _mark(key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node, parts: tuple):
+        doc = self.doc
         if node.tag not in ALLOWED_SCALAR_TAGS:
-            doc.problems.append(doc.problem(parts, f"the tag {_short_tag(node.tag)} is not allowed in records; they hold plain text, numbers, true/false, lists and mappings"))
+            doc.problems.append(
+                doc.problem(
+                    parts,
+                    f"the tag {_short_tag(node.tag)} is not allowed in records; "
+                    "they hold plain text, numbers, true/false, lists and mappings",
+                )
+            )
             return None
         try:
             return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (yaml.YAMLError, ValueError) as error:
             doc.problems.append(doc.problem(parts, f"cannot read this value: {error}"))
             return None
-
-    try:
-        doc.data = build(root, (), 0)
-    except _TooLarge:
-        doc.problems[:] = [Problem(name, 1, 1, "$", f"the file holds more than {MAX_VALUES:,} values; a record is much smaller")]
-    return doc
 
 
 class _TooLarge(Exception):

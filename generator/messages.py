@@ -4,20 +4,24 @@ contributor knows it and says what is allowed instead."""
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from .fields import resolve
+from .fields import TYPE_NAMES, resolve, with_article
 from .load import Document
 from .problems import Problem
 from .schemas import VOCABULARY_URN, SchemaSet
 
 
-def did_you_mean(value, allowed) -> str:
-    if not isinstance(value, str):
-        return ""
-    close = difflib.get_close_matches(value, [str(a) for a in allowed], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def suggest(value, allowed) -> str:
+    """The end of a sentence that names a wrong value: "; did you mean 'x'?" when one of
+    `allowed` is close to it, otherwise a full stop."""
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, [str(a) for a in allowed], n=1, cutoff=0.6)
+        if close:
+            return f"; did you mean '{close[0]}'?"
+    return "."
 
 
 def quote(value) -> str:
@@ -25,17 +29,24 @@ def quote(value) -> str:
     return text if len(text) <= 60 else text[:56] + "...'"
 
 
-_TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of fields", "integer": "a whole number",
-               "number": "a number", "boolean": "true or false", "null": "nothing"}
+# The JSON Schema type of a value YAML can give, in the order to test them (bool before int).
+_SCHEMA_TYPES = (
+    (bool, "boolean"),
+    (str, "string"),
+    (int, "integer"),
+    (float, "number"),
+    (list, "array"),
+    (dict, "object"),
+)
 
 
 def type_name(value) -> str:
+    """What a value is, in the words of the schema's types: "a list", "text", ..."""
     if value is None:
         return "nothing (the value is empty)"
-    for python_type, name in ((bool, "true/false"), (str, "text"), (int, "a number"), (float, "a number"),
-                              (list, "a list"), (dict, "a mapping")):
+    for python_type, schema_type in _SCHEMA_TYPES:
         if isinstance(value, python_type):
-            return name
+            return with_article(TYPE_NAMES[schema_type])
     return type(value).__name__
 
 
@@ -51,34 +62,60 @@ def field_title(schema_set: SchemaSet, schema: dict, parts: list) -> str | None:
 def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_schema: dict) -> list[Problem]:
     """Turn one jsonschema error into problems whose message says what is allowed."""
     parts = list(error.absolute_path)
-    keyword, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    # jsonschema types these as "or Unset"; an error from iter_errors has them all.
+    keyword: str = error.validator  # type: ignore[assignment]
+    expected: Any = error.validator_value
+    value: Any = error.instance
+    schema: dict = error.schema  # type: ignore[assignment]
     named_field = parts and isinstance(parts[-1], str)
-    name = ((named_field and field_title(schema_set, root_schema, parts)) or schema.get("title")
-            or field_title(schema_set, root_schema, named_path(parts)) or "record")
+    name = (
+        (named_field and field_title(schema_set, root_schema, parts))
+        or schema.get("title")
+        or field_title(schema_set, root_schema, named_path(parts))
+        or "record"
+    )
     hint = schema.get("description", "")
 
     if keyword == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         return [
-            doc.problem(parts + [extra], f"unknown field {quote(extra)}{did_you_mean(extra, allowed) or '.'} Allowed here: {', '.join(allowed)}", key=True)
-            for extra in value if extra not in allowed
+            doc.problem(
+                parts + [extra],
+                f"unknown field {quote(extra)}{suggest(extra, allowed)} Allowed here: {', '.join(allowed)}",
+                key=True,
+            )
+            for extra in value
+            if extra not in allowed
         ]
     if keyword == "required":
         missing = [field_name for field_name in expected if field_name not in value]
         props = schema.get("properties", {})
         why = f": {schema['description']}" if "description" in schema and not props else ""
-        return [doc.problem(parts, f"missing required field '{m}'" + (f" ({props[m]['title']})" if "title" in props.get(m, {}) else "") + why)
-                for m in missing]
+        return [
+            doc.problem(
+                parts,
+                f"missing required field '{m}'"
+                + (f" ({props[m]['title']})" if "title" in props.get(m, {}) else "")
+                + why,
+            )
+            for m in missing
+        ]
     if keyword == "enum":
         if VOCABULARY_URN in schema.get("$id", ""):
-            message = f"{quote(value)} is not an allowed {name}{did_you_mean(value, expected) or '.'} Allowed: {', '.join(expected)}"
+            message = (
+                f"{quote(value)} is not an allowed {name}{suggest(value, expected)} Allowed: {', '.join(expected)}"
+            )
         else:
-            message = f"{quote(value)} is not allowed{did_you_mean(value, expected) or '.'} Allowed: {', '.join(map(str, expected))}"
+            message = (
+                f"{quote(value)} is not allowed{suggest(value, expected)} Allowed: {', '.join(map(str, expected))}"
+            )
         return [doc.problem(parts, message)]
     if keyword == "const":
         return [doc.problem(parts, f"must be {expected!r}, not {quote(value)}")]
     if keyword == "type":
-        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+        wanted = " or ".join(
+            with_article(TYPE_NAMES.get(t, t)) for t in ([expected] if isinstance(expected, str) else expected)
+        )
         return [doc.problem(parts, f"{name}: expected {wanted}, got {type_name(value)}")]
     if keyword == "format":
         if expected in ("date", "partial-date"):
@@ -92,16 +129,25 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
     if keyword == "maxLength":
         return [doc.problem(parts, f"{name}: too long, {len(value):,} characters; at most {expected:,} allowed")]
     if keyword == "minItems":
-        return [doc.problem(parts, f"{name}: needs at least {expected} item{'s' if expected != 1 else ''}, has {len(value)}")]
+        return [
+            doc.problem(
+                parts, f"{name}: needs at least {expected} item{'s' if expected != 1 else ''}, has {len(value)}"
+            )
+        ]
     if keyword == "maxItems":
         return [doc.problem(parts, f"{name}: at most {expected} items allowed, has {len(value)}")]
     if keyword == "uniqueItems":
-        seen, repeated = [], []
+        seen: list = []
+        repeated: list = []
         for item in value:
             (repeated if item in seen else seen).append(item)
         return [doc.problem(parts, f"{name}: lists {', '.join(quote(r) for r in repeated)} more than once")]
     if keyword in ("minimum", "exclusiveMinimum"):
-        return [doc.problem(parts, f"{name}: must not be {'negative' if expected == 0 else f'less than {expected}'}, got {value}")]
+        return [
+            doc.problem(
+                parts, f"{name}: must not be {'negative' if expected == 0 else f'less than {expected}'}, got {value}"
+            )
+        ]
     return [doc.problem(parts, error.message)]
 
 

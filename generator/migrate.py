@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from .fields import record_fields
+from .model import KINDS
 from .problems import display_path
 from .schemas import SchemaSet
 
@@ -60,12 +61,19 @@ def migrate_file(path: Path, kind: str, target: int, *, write: bool) -> Outcome:
     try:
         record = yaml.load(path.read_text(encoding="utf-8"))
     except Exception as error:  # ruamel raises many kinds; the validator explains them better
-        return Outcome(path, None, target, f"cannot read it ({type(error).__name__}); run `python -m generator validate` first")
+        return Outcome(
+            path, None, target, f"cannot read it ({type(error).__name__}); run `python -m generator validate` first"
+        )
     version = record.get("schema_version") if isinstance(record, dict) else None
     if not isinstance(version, int):
         return Outcome(path, None, target, "no schema_version; run `python -m generator validate` first")
     if version > target:
-        return Outcome(path, version, target, f"schema_version {version} is newer than this generator knows ({target}); update the generator")
+        return Outcome(
+            path,
+            version,
+            target,
+            f"schema_version {version} is newer than this generator knows ({target}); update the generator",
+        )
     steps = MIGRATIONS.get(kind, {})
     for step in range(version, target):
         if step not in steps:
@@ -91,13 +99,13 @@ def _replace_atomically(path: Path, text: str) -> None:
         raise
 
 
-def migrate_project(root: Path, schema_set: SchemaSet, kinds: dict[str, str], *, write: bool) -> list[Outcome]:
-    """Every record under root/content; `kinds` maps folder -> schema name."""
+def migrate_project(root: Path, schema_set: SchemaSet, *, write: bool) -> list[Outcome]:
+    """Every record under root/content."""
     outcomes = []
-    for folder, kind in kinds.items():
-        target = current_version(schema_set, kind)
-        for path in sorted((root / "content" / folder).glob("*.yaml")):
-            outcomes.append(migrate_file(path, kind, target, write=write))
+    for kind in KINDS.values():
+        target = current_version(schema_set, kind.name)
+        for path in sorted((root / "content" / kind.folder).glob("*.yaml")):
+            outcomes.append(migrate_file(path, kind.name, target, write=write))
     return outcomes
 
 

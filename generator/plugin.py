@@ -13,15 +13,18 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from rich.progress import Progress
 
 from .problems import format_text
 from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
-from .validate import check_project, content_epoch
+from .validate import Result, check_project
 
 
 class WhatWorksPlugin(BasePlugin):
-    validated = None  # a validation result `python -m generator build` has already made
+    validated: Result | None = None  # a validation result `python -m generator build` has already made
+    bar: Progress | None = None  # the progress bar while pages are built, on a terminal
+    epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
@@ -33,8 +36,11 @@ class WhatWorksPlugin(BasePlugin):
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         self.generated: list[GeneratedFile] = render_site(result.corpus, config.site_url)
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
-        # set; otherwise use the newest record date, never the clock.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(content_epoch(result.corpus)))
+        # set; otherwise use the newest record date, never the clock. Set for this build
+        # only, so that a later build in the same process (mkdocs serve) dates its own content.
+        self.epoch_set = "SOURCE_DATE_EPOCH" not in os.environ
+        if self.epoch_set:
+            os.environ["SOURCE_DATE_EPOCH"] = str(result.corpus.epoch())
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -54,7 +60,6 @@ class WhatWorksPlugin(BasePlugin):
         pages = len(files.documentation_pages())
         if showing(pages):
             from rich.console import Console
-            from rich.progress import Progress
 
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
@@ -62,20 +67,23 @@ class WhatWorksPlugin(BasePlugin):
         return env
 
     def on_post_page(self, output: str, page, config) -> str:
-        if getattr(self, "bar", None):
+        if self.bar is not None:
             self.bar.advance(self.task)
         return output
 
     def on_post_build(self, config):
-        self._stop_bar()
+        self._finish()
 
     def on_build_error(self, error):
-        self._stop_bar()
+        self._finish()
 
-    def _stop_bar(self):
-        if getattr(self, "bar", None):
+    def _finish(self):
+        if self.bar is not None:
             self.bar.stop()
             self.bar = None
+        if getattr(self, "epoch_set", False):
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self.epoch_set = False
 
     def on_serve(self, server, config, builder):
         for folder in (self.root / "content", self.root / "schemas", TEMPLATES):

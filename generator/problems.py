@@ -20,7 +20,11 @@ class Problem:
         for name in ("file", "path", "message"):
             value = getattr(self, name)
             if any(c in value for c in "\r\n\u2028\u2029"):
-                object.__setattr__(self, name, value.replace("\r", "\\r").replace("\n", "\\n").replace("\u2028", " ").replace("\u2029", " "))
+                object.__setattr__(
+                    self,
+                    name,
+                    value.replace("\r", "\\r").replace("\n", "\\n").replace("\u2028", " ").replace("\u2029", " "),
+                )
 
 
 def json_path(parts) -> str:

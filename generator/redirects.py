@@ -10,21 +10,21 @@ from __future__ import annotations
 from jinja2 import Environment
 
 from .site import GeneratedFile, Site, relative_url
-from .validate import RECORD_KINDS
 
 
 def render_redirects(site: Site, env: Environment) -> list[GeneratedFile]:
     template = env.get_template("redirect.html.j2")
     files = []
-    for kind in RECORD_KINDS:
-        for record in sorted(site.corpus.records[kind].values(), key=lambda r: r.id):
+    for records in site.corpus.records.values():
+        for record in sorted(records.values(), key=lambda r: r.id):
+            folder = record.kind.folder
             for former in record.data.get("former_ids", []):
-                old_page = f"{kind}/{former}.md"  # the docs path the old page had
+                old_page = f"{folder}/{former}.md"  # the docs path the old page had
                 content = template.render(
                     title=record.data["title"],
                     target=relative_url(site.uri(record), old_page),
                     canonical=site.absolute(site.uri(record)),
                     kind_label=site.kind_label(record),
                 )
-                files.append(GeneratedFile(f"{kind}/{former}/index.html", content))
+                files.append(GeneratedFile(f"{folder}/{former}/index.html", content))
     return files

@@ -16,9 +16,9 @@ from . import citation, compare, exports, finder, linked_data
 from .feed import render_feed
 from .fields import record_fields, walk
 from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
+from .model import KINDS, Corpus
 from .redirects import render_redirects
 from .site import FRAMEWORKS, LICENCE, SITE_NAME, GeneratedFile, Site, clock, relative_url
-from .validate import RECORD_KINDS, Corpus
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -45,6 +45,7 @@ def environment(site: Site) -> Environment:
         bibtex=partial(citation.bibtex, site),
         compare=compare,
         exports=exports,
+        kinds=KINDS,
         site_name=SITE_NAME,
         licence=LICENCE,
     )
@@ -75,34 +76,42 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
         pages.append(GeneratedFile(src_uri, content, source))
 
     add("home.md.j2", "index.md")
-    add("exemplar_index.md.j2", "exemplars/index.md")
-    for record in site.exemplars():
-        add("exemplar.md.j2", site.uri(record), f"content/exemplars/{record.id}.yaml", record=record)
+    for kind in KINDS.values():
+        add(kind.listing_template, f"{kind.folder}/index.md")
+        for record in site.listing(kind):
+            add(kind.template, record.uri, record.source_file, record=record)
     add("compare.md.j2", "compare.md")
-    add("evidence_index.md.j2", "evidence/index.md")
-    for record in site.evidence():
-        add("evidence.md.j2", site.uri(record), f"content/evidence/{record.id}.yaml", record=record)
-    add("pack_index.md.j2", "packs/index.md")
-    for record in site.packs():
-        add("pack.md.j2", site.uri(record), f"content/packs/{record.id}.yaml", record=record)
 
     themes = site.vocab["themes"]
     add("theme_index.md.j2", "themes/index.md", f"schemas/vocabularies/{themes.id}.yaml", vocabulary=themes)
     for term_id, term in themes.terms.items():
-        add("term.md.j2", f"themes/{term_id}.md", f"schemas/vocabularies/{themes.id}.yaml",
-            vocabulary=themes, term=term, section="Themes", section_uri="themes/index.md")
+        add(
+            "term.md.j2",
+            f"themes/{term_id}.md",
+            f"schemas/vocabularies/{themes.id}.yaml",
+            vocabulary=themes,
+            term=term,
+            section="Themes",
+            section_uri="themes/index.md",
+        )
 
     add("outcome_index.md.j2", "outcomes/index.md", frameworks=FRAMEWORKS)
     for folder, vocabulary_id in FRAMEWORKS.items():
         vocabulary = site.vocab[vocabulary_id]
         for term_id, term in vocabulary.terms.items():
-            add("term.md.j2", f"outcomes/{folder}/{term_id}.md", f"schemas/vocabularies/{vocabulary_id}.yaml",
-                vocabulary=vocabulary, term=term, section="Outcomes", section_uri="outcomes/index.md")
+            add(
+                "term.md.j2",
+                f"outcomes/{folder}/{term_id}.md",
+                f"schemas/vocabularies/{vocabulary_id}.yaml",
+                vocabulary=vocabulary,
+                term=term,
+                section="Outcomes",
+                section_uri="outcomes/index.md",
+            )
 
     add("ratings.md.j2", "ratings.md", "schemas/vocabularies/rating-levels.yaml")
     add("find.md.j2", "find.md", facets=finder.facets(site))
     add("data.md.j2", "data.md")
-    kinds = [{"folder": folder, "schema": schema, "fields": list(walk(record_fields(site.corpus.schema_set, schema)))}
-             for folder, schema in RECORD_KINDS.items()]
-    add("reference.md.j2", "reference.md", kinds=kinds)
+    fields = {name: list(walk(record_fields(site.corpus.schema_set, name))) for name in KINDS}
+    add("reference.md.j2", "reference.md", fields=fields)
     return pages

@@ -11,10 +11,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from .fields import record_fields, walk
+from .model import KINDS, PLACEHOLDER, Corpus
 from .render import TEMPLATES
-from .validate import PLACEHOLDER, RECORD_KINDS, Corpus
-
-KIND_TITLES = {"exemplar": "Practice exemplar", "evidence": "Evidence summary", "pack": "Session pack"}
 
 
 class ScaffoldError(Exception):
@@ -35,22 +33,26 @@ def id_from_title(title: str) -> str:
 
 def scaffold(corpus: Corpus, kind: str, title: str, today: datetime.date) -> tuple[Path, str]:
     """The path and text of a new record of `kind` ("exemplar", "evidence", ...) titled `title`."""
-    folder = next((f for f, schema in RECORD_KINDS.items() if schema == kind), None)
-    if folder is None:
-        raise ScaffoldError(f"unknown kind '{kind}'; choose one of {', '.join(RECORD_KINDS.values())}")
+    if kind not in KINDS:
+        raise ScaffoldError(f"unknown kind '{kind}'; choose one of {', '.join(KINDS)}")
+    folder = KINDS[kind].folder
     record_id = id_from_title(title)
     if len(record_id) < 3:
         raise ScaffoldError(f"cannot make an id from the title {title!r}: give a title with a few words in it")
     # Ids are file names and unique across kinds, so the files say which ids are taken,
     # including records that do not validate yet.
-    for other_folder in RECORD_KINDS:
-        taken = corpus.root / "content" / other_folder / f"{record_id}.yaml"
+    for other in KINDS.values():
+        taken = corpus.root / "content" / other.folder / f"{record_id}.yaml"
         if taken.exists():
-            raise ScaffoldError(f"the id '{record_id}' is already used by {taken.relative_to(corpus.root)}; "
-                                "choose a different title, or edit that record")
+            raise ScaffoldError(
+                f"the id '{record_id}' is already used by {taken.relative_to(corpus.root)}; "
+                "choose a different title, or edit that record"
+            )
     path = corpus.root / "content" / folder / f"{record_id}.yaml"
 
-    env = Environment(loader=FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
+    )
     prefilled = {
         "schema_version": "1",
         "id": record_id,
@@ -61,10 +63,19 @@ def scaffold(corpus: Corpus, kind: str, title: str, today: datetime.date) -> tup
     fields = record_fields(corpus.schema_set, kind)
     # A required mapping whose fields are all optional (outcomes: ecm or shanarri) shows
     # them all, so that the file is well formed; the contributor deletes what does not apply.
-    shown = {child.path for f in walk(fields) if f.required and f.type == "mapping"
-             and not any(c.required for c in f.children) for child in f.children}
+    shown = {
+        child.path
+        for f in walk(fields)
+        if f.required and f.type == "mapping" and not any(c.required for c in f.children)
+        for child in f.children
+    }
     text = env.get_template("scaffold.yaml.j2").render(
-        schema_name=kind, kind_title=KIND_TITLES.get(kind, kind), prefilled=prefilled, shown=shown, placeholder=PLACEHOLDER,
-        record_fields=fields, vocabularies=corpus.vocabularies,
+        schema_name=kind,
+        kind_title=KINDS[kind].label,
+        prefilled=prefilled,
+        shown=shown,
+        placeholder=PLACEHOLDER,
+        record_fields=fields,
+        vocabularies=corpus.vocabularies,
     )
     return path, re.sub(r"\n{3,}", "\n\n", text)

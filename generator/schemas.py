@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
@@ -22,8 +22,8 @@ from referencing.jsonschema import DRAFT202012
 from .load import Document
 from .problems import Problem, display_path, json_path
 
-VOCABULARY_URN = "urn:whatworks:vocabulary:"
-SCHEMA_URN = "urn:whatworks:schema:"
+URN = "urn:whatworks:"  # every schema and vocabulary of ours is named under it
+VOCABULARY_URN = URN + "vocabulary:"
 
 FORMAT_CHECKER = FormatChecker()
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -95,6 +95,7 @@ class SchemaSet:
                 return validator.is_valid(instance)
             except ValueError:  # a value it cannot take in, such as a mapping with a number for a key
                 return False
+
         return passes
 
     def bundled(self, name: str) -> dict:
@@ -104,7 +105,7 @@ class SchemaSet:
         def inline(node):
             if isinstance(node, dict):
                 ref = node.get("$ref")
-                if isinstance(ref, str) and ref.startswith(("urn:whatworks:")):
+                if isinstance(ref, str) and ref.startswith(URN):
                     target = self.registry.resolver().lookup(ref).contents
                     key = ref.rsplit(":", 1)[-1].replace("#/$defs/", "-")
                     if key not in defs:
@@ -134,15 +135,27 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
             problems.append(Problem(display_path(path), error.lineno, error.colno, "$", f"invalid JSON: {error.msg}"))
     # A schema that is not valid JSON Schema would fail later, inside a validator.
     meta_validator = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=FORMAT_CHECKER)
-    invalid = [Problem(display_path(schemas_dir / f"{name}.schema.json"), 1, 1, json_path(error.absolute_path),
-                       f"not a valid JSON Schema: {error.message}")
-               for name, schema in result.schemas.items() for error in meta_validator.iter_errors(schema)]
+    invalid = [
+        Problem(
+            display_path(schemas_dir / f"{name}.schema.json"),
+            1,
+            1,
+            json_path(error.absolute_path),
+            f"not a valid JSON Schema: {error.message}",
+        )
+        for name, schema in result.schemas.items()
+        for error in meta_validator.iter_errors(schema)
+    ]
     if invalid:
         return result, problems + invalid
     if "vocabulary" not in result.schemas:
         problems.append(Problem(display_path(schemas_dir), 1, 1, "$", "vocabulary.schema.json is missing"))
         return result, problems
-    resources = [(s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in result.schemas.values() if "$id" in s]
+    resources = [
+        (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012))
+        for s in result.schemas.values()
+        if "$id" in s
+    ]
     result.registry = Registry().with_resources(resources)
 
     vocabulary_validator = result.validator("vocabulary")
@@ -158,7 +171,9 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
             continue
         data = doc.data
         if data["id"] != path.stem:
-            problems.append(doc.problem(("id",), f"the vocabulary id '{data['id']}' must equal the file name '{path.stem}'"))
+            problems.append(
+                doc.problem(("id",), f"the vocabulary id '{data['id']}' must equal the file name '{path.stem}'")
+            )
         terms: dict[str, dict] = {}
         for index, term in enumerate(data["terms"]):
             if term["id"] in terms:
@@ -170,10 +185,14 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
     # The SHANARRI crosswalk must point at real Every Child Matters terms.
     ecm = result.vocabularies.get("ecm-outcomes")
     for doc in documents:
-        for index, term in enumerate(doc.data["terms"]):
+        for index, term in enumerate(doc.data["terms"]):  # type: ignore[index]  # a valid vocabulary is a mapping
             for position, target in enumerate(term.get("ecm", [])):
                 if ecm is None or target not in ecm.terms:
-                    problems.append(doc.problem(("terms", index, "ecm", position), f"'{target}' is not an Every Child Matters outcome"))
+                    problems.append(
+                        doc.problem(
+                            ("terms", index, "ecm", position), f"'{target}' is not an Every Child Matters outcome"
+                        )
+                    )
 
     result.registry = result.registry.with_resources(
         (VOCABULARY_URN + v.id, Resource.from_contents(v.as_schema(), default_specification=DRAFT202012))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .markup import plain
-from .validate import Corpus, Record
+from .model import RECORD_CLASSES, REFERENCE_FIELDS, Corpus, Kind, Record
 
 # The outcome frameworks: URL folder -> vocabulary id.
 FRAMEWORKS = {"every-child-matters": "ecm-outcomes", "shanarri": "shanarri"}
@@ -18,8 +18,11 @@ FEATURED_COUNT = 3
 SITE_NAME = "What works for schools and families"
 EDITORS = "What Works editors"  # the corporate author of every page, as in exemplars' rated_by
 # The licence of the content (records, pages, downloads); the code is MIT (pyproject.toml).
-LICENCE = {"id": "CC-BY-4.0", "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
-           "url": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE = {
+    "id": "CC-BY-4.0",
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
 @dataclass(frozen=True)
@@ -71,20 +74,16 @@ class Site:
     # the whole corpus for each of them made the build grow with the square of N.
 
     @cached_property
-    def _exemplars(self) -> tuple[Record, ...]:
-        rank = self.vocab["rating-levels"].terms
-        return tuple(sorted(self.corpus.exemplars.values(),
-                            key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower())))
-
-    @cached_property
-    def _evidence(self) -> tuple[Record, ...]:
-        by_title = sorted(self.corpus.evidence.values(), key=lambda r: r.data["title"].lower())
-        return tuple(sorted(by_title, key=lambda r: r.data["date"], reverse=True))
+    def _listings(self) -> dict[str, tuple[Record, ...]]:
+        return {
+            name: tuple(cls.listing_order(list(self.corpus.records[name].values()), self.vocab))
+            for name, cls in RECORD_CLASSES.items()
+        }
 
     @cached_property
     def _listing_position(self) -> dict[str, int]:
-        """Each exemplar's and evidence record's place in its listing."""
-        return {r.id: n for records in (self._exemplars, self._evidence) for n, r in enumerate(records)}
+        """Each record's place in its kind's listing."""
+        return {r.id: n for records in self._listings.values() for n, r in enumerate(records)}
 
     @cached_property
     def _named_by(self) -> dict[tuple[str, str], set[str]]:
@@ -92,7 +91,7 @@ class Site:
         index: dict[tuple[str, str], set[str]] = defaultdict(set)
         for records in (self.corpus.exemplars, self.corpus.evidence):
             for record in records.values():
-                for field in ("related_evidence", "related_exemplars", "exemplars"):
+                for field in REFERENCE_FIELDS:
                     for target in record.data.get(field, []):
                         index[(field, target)].add(record.id)
         return index
@@ -100,39 +99,39 @@ class Site:
     def _linked(self, record: Record, field: str, backlink_field: str, targets: dict[str, Record]) -> list[Record]:
         """Records `record` names in `field`, and records naming it in `backlink_field`, in listing order."""
         ids = set(record.data.get(field, [])) | self._named_by.get((backlink_field, record.id), set())
-        return sorted((targets[i] for i in ids if i in targets and i != record.id), key=lambda r: self._listing_position[r.id])
+        return sorted(
+            (targets[i] for i in ids if i in targets and i != record.id), key=lambda r: self._listing_position[r.id]
+        )
+
+    def listing(self, kind: Kind | str) -> list[Record]:
+        """A kind's records in its listing order (see each Record class's listing_order)."""
+        return list(self._listings[kind if isinstance(kind, str) else kind.name])
 
     def exemplars(self) -> list[Record]:
-        return list(self._exemplars)
+        return self.listing("exemplar")
 
     def evidence(self) -> list[Record]:
-        return list(self._evidence)
+        return self.listing("evidence")
 
     def uri(self, record: Record) -> str:
-        return f"{record.kind}/{record.id}.md"
+        return record.uri
 
     def place(self, record: Record) -> str:
-        if record.kind == "exemplars":
-            place = record.data["place"]
-            parts = [place.get("setting"), place["area"], self.label("countries", place["country"])]
-        else:
-            parts = [self.label("countries", c) for c in record.data.get("countries", [])]
-        return ", ".join(plain(p) for p in parts if p)
+        return ", ".join(plain(p) for p in record.place_parts(self.vocab) if p)
 
     def phases(self, record: Record) -> str:
         return ", ".join(self.label("phases", p) for p in record.data.get("phases", []))
 
     def card_facts(self, record: Record) -> list[tuple[str, str]]:
         """Labelled facts for a card, leaving out what the source does not state."""
-        if record.kind == "exemplars":
-            facts = [("Where", self.place(record)), ("When", record.data["period"]["as_stated"]), ("Phase", self.phases(record))]
-        else:
-            facts = [("Published by", record.data["publisher"]), ("Date", record.data["date"]), ("Where", self.place(record))]
-        return [(label, plain(value)) for label, value in facts if value and not value.lower().startswith(("not stated", "not reported"))]
+        return [
+            (label, plain(value))
+            for label, value in record.card_facts(self.vocab)
+            if value and not value.lower().startswith(("not stated", "not reported"))
+        ]
 
     def headline(self, record: Record) -> dict | None:
-        figures = record.data.get("impact", {}).get("figures", [])
-        return next((f for f in figures if f.get("headline")), None)
+        return next((f for f in record.figures if f.get("headline")), None)
 
     def source(self, record: Record, source_id: str) -> dict:
         return next(s for s in record.data["sources"] if s["id"] == source_id)
@@ -153,10 +152,12 @@ class Site:
 
     def tagged(self, vocabulary: str, term: str) -> tuple[list[Record], list[Record]]:
         """Exemplars and evidence tagged with a theme or an outcome term."""
+
         def has(record: Record) -> bool:
             if vocabulary == "themes":
                 return term in record.data["themes"]
             return term in record.data["outcomes"].get(FRAMEWORK_FIELD[vocabulary], [])
+
         return [r for r in self.exemplars() if has(r)], [r for r in self.evidence() if has(r)]
 
     def count_by_level(self, level: str) -> int:
@@ -175,17 +176,14 @@ class Site:
     def featured(self) -> list[Record]:
         return self.exemplars()[:FEATURED_COUNT]
 
-
-
     # Session packs
 
     def packs(self) -> list[Record]:
-        return sorted(self.corpus.packs.values(), key=lambda r: r.data["title"].lower())
+        return self.listing("pack")
 
     def pack_records(self, pack: Record) -> list[Record]:
         """The exemplars and evidence a pack uses, in the pack's order."""
-        folders = {"exemplar": self.corpus.exemplars, "evidence": self.corpus.evidence}
-        return [folders[item["kind"]][item["id"]] for item in pack.data["records"]]
+        return [self.corpus.records[item["kind"]][item["id"]] for item in pack.data["records"]]
 
     def pack_note(self, pack: Record, record: Record) -> str | None:
         return next((item.get("note") for item in pack.data["records"] if item["id"] == record.id), None)
@@ -208,11 +206,7 @@ class Site:
         return [p for p in self.packs() if term in p.data["themes"]]
 
     def kind_label(self, record: Record) -> str:
-        if record.kind == "exemplars":
-            return "Practice exemplar"
-        if record.kind == "packs":
-            return "Session pack"
-        return self.label("evidence-types", record.data["type"])
+        return record.type_label(self.vocab)
 
 
 def clock(minutes: int) -> str:

@@ -5,22 +5,38 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from generator.cli import main
+from generator.validate import check_project
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 PROJECT_PARTS = ("content", "schemas", "docs", "overrides")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is a `browser` test, so `make test-fast` can leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 def copy_project(destination: Path) -> Path:
@@ -31,8 +47,24 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+@functools.cache
+def real_corpus():
+    """The shipped content, validated once per test process; the tests only read it."""
+    result = check_project(ROOT)
+    assert result.ok, result.problems[:5]
+    return result.corpus
+
+
 def run_generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    """`python -m generator ARGS` run in this process (as check-jsonschema tests its CLI):
+    the exit status and what it printed, as a finished subprocess would give them."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse's way of refusing bad usage
+            code = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(["python", "-m", "generator", *args], code, stdout.getvalue(), stderr.getvalue())
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +107,9 @@ def browser():
     """Debian's Chromium through Playwright. Missing browser = failure, never a skip."""
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install chromium (make test does it as root)"
+    assert Path(CHROMIUM).exists(), (
+        "Debian's chromium is required: apt-get install chromium (make test does it as root)"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser

@@ -1,6 +1,7 @@
 """WCAG 2.2 AA in a real browser: axe-core on every kind of page, keyboard, structure."""
 
 import difflib
+import itertools
 from pathlib import Path
 
 import pytest
@@ -12,17 +13,37 @@ MATERIAL_PARTIALS = Path(__import__("material").__file__).parent / "templates" /
 
 # One page of every kind the site generates.
 PAGES = [
-    "", "exemplars/", "exemplars/warrington-family-support-model/", "exemplars/new-cumnock-home-school-link-practitioner/",
-    "evidence/", "evidence/extended-schools-core-offer-2008/", "themes/", "themes/attendance/", "outcomes/",
-    "outcomes/shanarri/included/", "outcomes/every-child-matters/enjoy-and-achieve/", "ratings/", "reference/",
-    "about/", "accessibility/", "packs/", "packs/attendance-and-the-move-to-secondary-school/", "compare/", "data/", "licence/",
-    "find/", "find/?text=attendance", "performance/",
+    "",
+    "exemplars/",
+    "exemplars/warrington-family-support-model/",
+    "exemplars/new-cumnock-home-school-link-practitioner/",
+    "evidence/",
+    "evidence/extended-schools-core-offer-2008/",
+    "themes/",
+    "themes/attendance/",
+    "outcomes/",
+    "outcomes/shanarri/included/",
+    "outcomes/every-child-matters/enjoy-and-achieve/",
+    "ratings/",
+    "reference/",
+    "about/",
+    "accessibility/",
+    "packs/",
+    "packs/attendance-and-the-move-to-secondary-school/",
+    "compare/",
+    "data/",
+    "licence/",
+    "find/",
+    "find/?text=attendance",
+    "performance/",
 ]
 
 
 def _violations(page) -> list[str]:
     result = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result.response["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in result.response["violations"]
+    ]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -32,7 +53,9 @@ def test_axe_finds_no_violations(browser, site_url, path, scheme):
     page = context.new_page()
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if scheme == "dark" else "default"
+    )
     assert _violations(page) == []
     context.close()
 
@@ -53,9 +76,11 @@ def test_structure_language_skip_link_landmarks_headings(browser, site_url):
         assert page.locator("a.md-skip").count() == 1
         for role in ("banner", "navigation", "main", "contentinfo"):
             assert page.get_by_role(role).count() >= 1, f"{path}: no {role} landmark"
-        levels = page.evaluate("[...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')].map(h => +h.tagName[1])")
+        levels = page.evaluate(
+            "[...document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6')].map(h => +h.tagName[1])"
+        )
         assert levels[0] == 1 and levels.count(1) == 1, path
-        for before, after in zip(levels, levels[1:]):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{path}: heading h{before} is followed by h{after}"
     page.close()
 
@@ -63,7 +88,9 @@ def test_structure_language_skip_link_landmarks_headings(browser, site_url):
 def test_keyboard_reaches_every_link_in_an_exemplar_with_visible_focus(browser, site_url):
     page = browser.new_page()
     page.goto(site_url + "exemplars/school-home-support-liverpool-sefton/")
-    targets = page.evaluate("[...document.querySelectorAll('article a[href], article button')].filter(e => e.offsetParent !== null).length")
+    targets = page.evaluate(
+        "[...document.querySelectorAll('article a[href], article button')].filter(e => e.offsetParent !== null).length"
+    )
     reached, unmarked = set(), []
     for _ in range(400):
         page.keyboard.press("Tab")
@@ -98,8 +125,15 @@ def test_rating_badges_carry_their_level_as_text(browser, site_url):
 def test_search_partial_override_differs_from_material_only_by_the_dialog_name():
     ours = (ROOT / "overrides/partials/search.html").read_text().splitlines()
     theirs = (MATERIAL_PARTIALS / "search.html").read_text().splitlines()
-    changes = [line for line in difflib.unified_diff(theirs, ours, lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    code_changes = [line for line in changes if not line.startswith("- ") and "This file was automatically generated" not in line]
+    changes = [
+        line
+        for line in difflib.unified_diff(theirs, ours, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    code_changes = [
+        line for line in changes if not line.startswith("- ") and "This file was automatically generated" not in line
+    ]
     added = [line for line in code_changes if line.startswith("+") and not line.startswith("+  ")]
-    assert added == ['+<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">']
+    assert added == [
+        '+<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">'
+    ]

@@ -3,13 +3,21 @@
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, run_generator
 
 
+@pytest.mark.slow
 def test_synthesised_records_validate(tmp_path):
     project = tmp_path / "project"
-    made = subprocess.run([sys.executable, "-m", "bench.synth", "--n", "20", "--out", str(project)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        [sys.executable, "-m", "bench.synth", "--n", "20", "--out", str(project)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert made.returncode == 0, made.stderr
     records = sorted(project.glob("content/*/*.yaml"))
     assert len(records) == 20

@@ -1,6 +1,5 @@
 """Real pages in Debian's Chromium: they load cleanly, read in order, and work at phone width."""
 
-
 import pytest
 
 from conftest import ROOT
@@ -14,16 +13,32 @@ def open_page(browser, url, width=1280):
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
-    page.on("request", lambda request: None if request.url.startswith(url.split("/")[0] + "//127.0.0.1") else problems.append(f"third-party request: {request.url}"))
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith(url.split("/")[0] + "//127.0.0.1")
+            else problems.append(f"third-party request: {request.url}")
+        ),
+    )
     page.goto(url)
     page.wait_for_load_state("networkidle")
     return page, problems
 
 
-@pytest.mark.parametrize("path", [
-    "", "exemplars/", "exemplars/new-cumnock-home-school-link-practitioner/", "evidence/",
-    "evidence/extended-schools-core-offer-2008/", "themes/attendance/", "outcomes/", "ratings/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "exemplars/",
+        "exemplars/new-cumnock-home-school-link-practitioner/",
+        "evidence/",
+        "evidence/extended-schools-core-offer-2008/",
+        "themes/attendance/",
+        "outcomes/",
+        "ratings/",
+    ],
+)
 def test_pages_load_without_errors_or_third_party_requests(browser, site_url, path):
     page, problems = open_page(browser, site_url + path)
     assert page.locator("h1").count() == 1

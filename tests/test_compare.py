@@ -7,14 +7,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import yaml
-
-from conftest import ROOT
 from test_site import text_of
 
-EXEMPLARS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "exemplars").glob("*.yaml")}
+from conftest import ROOT
+
+EXEMPLARS = {
+    p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "exemplars").glob("*.yaml")
+}
 SYMBOLS = {"GBP": "£", "EUR": "€"}
-COLUMNS = ["Exemplar", "Place", "Phase", "Period", "Reach", "Cost as stated", "Cost per family",
-           "Headline impact", "Rating", "Study design"]
+COLUMNS = [
+    "Exemplar",
+    "Place",
+    "Phase",
+    "Period",
+    "Reach",
+    "Cost as stated",
+    "Cost per family",
+    "Headline impact",
+    "Rating",
+    "Study design",
+]
 
 
 def expected_derivation(data: dict) -> str | None:
@@ -33,8 +45,10 @@ def rows(site_dir) -> dict[str, str]:
     body = markup.split("<tbody>")[1].split("</tbody>")[0]
     result = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", c))).strip()
-                 for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        cells = [
+            re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", c))).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
         result[cells[0]] = cells
     return result
 
@@ -74,7 +88,7 @@ def test_derived_costs_are_correct_and_show_formula_and_inputs(site_dir):
 def test_the_page_says_costs_are_on_different_bases_and_how_figures_were_worked_out(site_dir):
     text = text_of(site_dir, "compare")
     assert "Costs are reported on different bases" in text
-    worked = text[text.index("How the figures were worked out"):]
+    worked = text[text.index("How the figures were worked out") :]
     for data in EXEMPLARS.values():
         formula = expected_derivation(data)
         if formula:
@@ -83,7 +97,9 @@ def test_the_page_says_costs_are_on_different_bases_and_how_figures_were_worked_
 
 
 def test_stated_costs_per_family_are_the_sources_own_words():
-    seeds = re.sub(r"\s+", " ", " ".join(p.read_text(encoding="utf-8") for p in (ROOT.parent / "shared" / "seeds").glob("*.txt")))
+    seeds = re.sub(
+        r"\s+", " ", " ".join(p.read_text(encoding="utf-8") for p in (ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    )
     stated = [d["cost"]["per_family_as_stated"] for d in EXEMPLARS.values() if "per_family_as_stated" in d["cost"]]
     assert stated
     for value in stated:
@@ -92,7 +108,9 @@ def test_stated_costs_per_family_are_the_sources_own_words():
 
 def _column(page, name: str) -> list[str]:
     index = COLUMNS.index(name)
-    return page.eval_on_selector_all("table[data-ww-sortable] tbody tr", f"rows => rows.map(r => r.cells[{index}].innerText.trim())")
+    return page.eval_on_selector_all(
+        "table[data-ww-sortable] tbody tr", f"rows => rows.map(r => r.cells[{index}].innerText.trim())"
+    )
 
 
 def test_columns_sort_with_buttons_that_announce_the_order(browser, site_url):
@@ -111,10 +129,10 @@ def test_columns_sort_with_buttons_that_announce_the_order(browser, site_url):
     assert th.get_attribute("aria-sort") == "ascending"
     counted = sorted((d for d in EXEMPLARS.values() if "count" in d["reach"]), key=lambda d: d["reach"]["count"])
     titles = _column(page, "Exemplar")
-    assert titles[:len(counted)] == [re.sub(r"\s+", " ", d["title"]) for d in counted]
+    assert titles[: len(counted)] == [re.sub(r"\s+", " ", d["title"]) for d in counted]
     reach.click()
     assert th.get_attribute("aria-sort") == "descending"
-    assert _column(page, "Exemplar")[:len(counted)] == [re.sub(r"\s+", " ", d["title"]) for d in reversed(counted)]
+    assert _column(page, "Exemplar")[: len(counted)] == [re.sub(r"\s+", " ", d["title"]) for d in reversed(counted)]
     assert page.locator("thead th[aria-sort]").count() == 1
     assert "sorted by reach, descending" in page.locator("caption").inner_text()
 

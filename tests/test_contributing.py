@@ -9,13 +9,14 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
-from conftest import ROOT, run_generator
+from conftest import ROOT, real_corpus, run_generator
 from generator import migrate as migrate_module
 from generator.cli import parser
 from generator.fields import record_fields, walk
-from generator.validate import RECORD_KINDS, check_project
+from generator.model import KINDS as RECORD_KINDS
+from generator.validate import check_project
 
-KINDS = sorted(RECORD_KINDS.values())
+KINDS = sorted(RECORD_KINDS)
 
 
 @pytest.fixture
@@ -30,11 +31,23 @@ def _fill(value, path):
     """A valid value for a placeholder, by what the field is."""
     name = path[-1] if isinstance(path[-1], str) else path[-2]
     fillers = {
-        "country": "england", "phases": "primary", "target_groups": "parents-and-carers", "themes": "attendance",
-        "ecm": "enjoy-and-achieve", "shanarri": "included", "kind": "output", "level": "emerging",
-        "study_design": "monitoring-data", "type": "research-brief", "date": "2020", "id": "the-source",
-        "source": "the-source", "questions": "What would you try first in your own setting?",
-        "duration_minutes": 30, "minutes": 30, "audience": "Pastoral leads and family support workers",
+        "country": "england",
+        "phases": "primary",
+        "target_groups": "parents-and-carers",
+        "themes": "attendance",
+        "ecm": "enjoy-and-achieve",
+        "shanarri": "included",
+        "kind": "output",
+        "level": "emerging",
+        "study_design": "monitoring-data",
+        "type": "research-brief",
+        "date": "2020",
+        "id": "the-source",
+        "source": "the-source",
+        "questions": "What would you try first in your own setting?",
+        "duration_minutes": 30,
+        "minutes": 30,
+        "audience": "Pastoral leads and family support workers",
     }
     if path[-2:] == ("records", 0) or (len(path) >= 2 and path[-3:-1] == ("records", 0)):
         return {"kind": "exemplar", "id": "warrington-family-support-model"}.get(name, fillers.get(name))
@@ -54,11 +67,11 @@ def _fill_placeholders(node, path=()):
 def test_new_scaffold_names_its_placeholders_then_passes_once_filled(project, kind):
     result = run_generator("--root", str(project), "new", kind, "--title", "Breakfast Club: parents' drop-in (2024)")
     assert result.returncode == 0, result.stderr
-    folder = next(f for f, s in RECORD_KINDS.items() if s == kind)
+    folder = RECORD_KINDS[kind].folder
     path = project / "content" / folder / "breakfast-club-parents-drop-in-2024.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n")
-    assert "title: \"Breakfast Club: parents' drop-in (2024)\"" in text
+    assert 'title: "Breakfast Club: parents\' drop-in (2024)"' in text
 
     # Every field of the schema is present, filled in, or commented out with its description.
     for field in walk(record_fields(check_project(project).corpus.schema_set, kind)):
@@ -83,7 +96,10 @@ def test_new_refuses_to_overwrite_or_reuse_an_id(project):
     existing = project / "content/exemplars/nottingham-parent-counsellor.yaml"
     before = existing.read_bytes()
     result = run_generator("--root", str(project), "new", "exemplar", "--title", "Nottingham Parent Counsellor")
-    assert result.returncode == 1 and "already used by content/exemplars/nottingham-parent-counsellor.yaml" in result.stderr
+    assert (
+        result.returncode == 1
+        and "already used by content/exemplars/nottingham-parent-counsellor.yaml" in result.stderr
+    )
     assert existing.read_bytes() == before
     # An id is unique across kinds, too.
     result = run_generator("--root", str(project), "new", "evidence", "--title", "Nottingham parent counsellor")
@@ -98,14 +114,13 @@ def test_new_rejects_a_title_with_no_words(project):
 
 def test_reference_page_lists_every_schema_property(site_dir):
     page = (site_dir / "reference/index.html").read_text(encoding="utf-8")
-    schema_set = check_project(ROOT).corpus.schema_set
+    schema_set = real_corpus().schema_set
     for kind in KINDS:
         for field in walk(record_fields(schema_set, kind)):
             assert f"<code>{field.path}</code>" in page, f"{kind}: {field.path}"
     for vocabulary in schema_set.vocabularies.values():
         for term in vocabulary.terms:
             assert f"<code>{term}</code>" in page
-
 
 
 def test_workflow_and_hook_files_parse_and_call_commands_that_exist():
@@ -144,6 +159,7 @@ def test_migrate_reports_nothing_to_do_on_current_records():
 
 def test_a_migration_rewrites_records_keeping_comments_and_formatting(project, monkeypatch):
     """Simulate schema version 2 renaming `lessons` to `lessons_learned` on the seed records."""
+
     def rename_lessons(record):
         position = list(record).index("lessons")
         record.insert(position, "lessons_learned", record.pop("lessons"))
@@ -153,11 +169,11 @@ def test_a_migration_rewrites_records_keeping_comments_and_formatting(project, m
     schema_set = check_project(project).corpus.schema_set
     originals = {p: p.read_text(encoding="utf-8") for p in (project / "content/exemplars").glob("*.yaml")}
 
-    checked = migrate_module.migrate_project(project, schema_set, RECORD_KINDS, write=False)
+    checked = migrate_module.migrate_project(project, schema_set, write=False)
     assert sum(o.changed for o in checked) == len(originals)
     assert all(p.read_text(encoding="utf-8") == text for p, text in originals.items())  # --check writes nothing
 
-    outcomes = migrate_module.migrate_project(project, schema_set, RECORD_KINDS, write=True)
+    outcomes = migrate_module.migrate_project(project, schema_set, write=True)
     assert [o.error for o in outcomes if o.error] == []
     for path, before in originals.items():
         after = path.read_text(encoding="utf-8")
@@ -166,10 +182,12 @@ def test_a_migration_rewrites_records_keeping_comments_and_formatting(project, m
         assert record["schema_version"] == 2 and "lessons" not in record
         assert record["lessons_learned"] == yaml.safe_load(before)["lessons"]
         changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("- ", "+ ")]
-        assert sorted(changed) == sorted(["- schema_version: 1", "+ schema_version: 2", "- lessons:", "+ lessons_learned:"]), changed
+        assert sorted(changed) == sorted(
+            ["- schema_version: 1", "+ schema_version: 2", "- lessons:", "+ lessons_learned:"]
+        ), changed
 
     # Running it again changes nothing.
-    assert not any(o.changed for o in migrate_module.migrate_project(project, schema_set, RECORD_KINDS, write=True))
+    assert not any(o.changed for o in migrate_module.migrate_project(project, schema_set, write=True))
 
 
 def test_migrate_refuses_records_from_a_newer_schema(project):

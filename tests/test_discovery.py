@@ -8,20 +8,25 @@ from datetime import datetime
 
 import pytest
 import yaml
+from test_site import parse, text_of
 
 from conftest import ROOT, copy_project, run_generator, serve
-from test_site import parse, text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 KINDS = ("exemplars", "evidence", "packs")
-YAML = {kind: {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / kind).glob("*.yaml"))}
-        for kind in KINDS}
+YAML = {
+    kind: {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / kind).glob("*.yaml"))
+    }
+    for kind in KINDS
+}
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
 # The feed
+
 
 def test_feed_is_valid_atom_with_one_entry_per_record(site_dir):
     root = ET.parse(site_dir / "feed.xml").getroot()
@@ -39,7 +44,10 @@ def test_feed_is_valid_atom_with_one_entry_per_record(site_dir):
     assert sorted(ids) == sorted(expected), "one entry per record, and no other"
     for entry in entries:
         data = expected[entry.find(f"{ATOM}id").text]
-        assert entry.find(f"{ATOM}title").text == re.sub(r"\s+", " ", data["title"]) or entry.find(f"{ATOM}title").text == data["title"]
+        assert (
+            entry.find(f"{ATOM}title").text == re.sub(r"\s+", " ", data["title"])
+            or entry.find(f"{ATOM}title").text == data["title"]
+        )
         assert entry.find(f"{ATOM}updated").text == f"{data['dates']['updated']}T00:00:00Z"
         assert entry.find(f"{ATOM}published").text == f"{data['dates']['published']}T00:00:00Z"
         assert entry.find(f"{ATOM}summary").text.strip()
@@ -51,7 +59,7 @@ def test_feed_is_valid_atom_with_one_entry_per_record(site_dir):
 
 
 def test_every_page_links_to_the_feed_from_its_head(site_dir):
-    pages = [p for p in site_dir.rglob("index.html") if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")]
+    pages = [p for p in site_dir.rglob("index.html") if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
     assert len(pages) > 50
     for path in pages:
         head = path.read_text(encoding="utf-8").split("</head>")[0]
@@ -62,6 +70,7 @@ def test_every_page_links_to_the_feed_from_its_head(site_dir):
 
 # JSON-LD
 
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_record_pages_carry_json_ld_that_describes_them(site_dir, kind):
     for record_id, data in YAML[kind].items():
@@ -71,14 +80,17 @@ def test_record_pages_carry_json_ld_that_describes_them(site_dir, kind):
         assert "<" not in blocks[0] and ">" not in blocks[0]
         described = json.loads(blocks[0])
         assert described["@context"] == "https://schema.org"
-        assert described["@type"] == {"exemplars": "CreativeWork", "evidence": "CreativeWork", "packs": "LearningResource"}[kind]
+        assert (
+            described["@type"]
+            == {"exemplars": "CreativeWork", "evidence": "CreativeWork", "packs": "LearningResource"}[kind]
+        )
         assert described["url"] == described["@id"] == f"{SITE_URL}{kind}/{record_id}/"
         assert described["name"] == data["title"]
         assert described["description"] == data["summary"]
         assert described["datePublished"] == data["dates"]["published"]
         assert described["dateModified"] == data["dates"]["updated"]
         assert described["publisher"]["name"] and described["license"].startswith("https://creativecommons.org/")
-        assert [term["termCode"] for term in described["about"]][:len(data["themes"])] == data["themes"]
+        assert [term["termCode"] for term in described["about"]][: len(data["themes"])] == data["themes"]
         if kind == "exemplars":
             assert [s["name"] for s in described["isBasedOn"]] == [s["title"] for s in data["sources"]]
             assert described["spatialCoverage"]["@type"] == "Place"
@@ -94,7 +106,9 @@ def test_json_ld_cannot_be_broken_out_of_by_record_text(tmp_path):
     record = project / "content/evidence/extended-schools-core-offer-2008.yaml"
     hostile = "Core offer </script><script>alert(1)</script> & <!-- more"
     text = record.read_text(encoding="utf-8")
-    record.write_text(re.sub(r"^title: .*$", "title: " + json.dumps(hostile), text, count=1, flags=re.M), encoding="utf-8")
+    record.write_text(
+        re.sub(r"^title: .*$", "title: " + json.dumps(hostile), text, count=1, flags=re.M), encoding="utf-8"
+    )
     site = tmp_path / "site"
     result = run_generator("--root", str(project), "build", "--site-dir", str(site))
     assert result.returncode == 0, result.stderr
@@ -107,16 +121,22 @@ def test_json_ld_cannot_be_broken_out_of_by_record_text(tmp_path):
 
 # Cite this page
 
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_record_pages_offer_a_citation_and_bibtex(site_dir, kind):
     for record_id, data in YAML[kind].items():
         text = text_of(site_dir, f"{kind}/{record_id}")
         url = f"{SITE_URL}{kind}/{record_id}/"
-        cite = text[text.index("Cite this page"):]
+        cite = text[text.index("Cite this page") :]
         citation = cite.split("BibTeX:")[0]
         assert re.sub(r"\s+", " ", data["title"]).rstrip(".") in citation
         assert url in citation and data["dates"]["updated"][:4] in citation
-        bibtex = (site_dir / kind / record_id / "index.html").read_text(encoding="utf-8").split('<pre class="ww-bibtex"><code>')[1].split("</code>")[0]
+        bibtex = (
+            (site_dir / kind / record_id / "index.html")
+            .read_text(encoding="utf-8")
+            .split('<pre class="ww-bibtex"><code>')[1]
+            .split("</code>")[0]
+        )
         assert bibtex.startswith(f"@misc{{whatworks:{record_id},")
         assert f"url = {{{url}}}" in bibtex
         assert f"year = {{{data['dates']['updated'][:4]}}}" in bibtex
@@ -135,6 +155,7 @@ def test_bibtex_escapes_tex_special_characters():
 
 # Permanent URLs
 
+
 def _rename(project, kind: str, old: str, new: str) -> None:
     """Rename a record the way a contributor would: new id and file, old id kept in former_ids,
     and every reference to it updated."""
@@ -145,7 +166,8 @@ def _rename(project, kind: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     path.unlink()
     (project / "content" / kind / f"{new}.yaml").write_text(
-        text.replace(f"id: {new}\n", f"id: {new}\nformer_ids:\n  - {old}\n", 1), encoding="utf-8")
+        text.replace(f"id: {new}\n", f"id: {new}\nformer_ids:\n  - {old}\n", 1), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +211,16 @@ def test_a_reference_to_a_former_id_says_what_it_is_now(tmp_path):
     project = copy_project(tmp_path / "project")
     _rename(project, "exemplars", "nottingham-parent-counsellor", "nottingham-shared-parent-counsellor")
     pack = project / "content/packs/reaching-parents-who-do-not-easily-engage.yaml"
-    pack.write_text(pack.read_text(encoding="utf-8").replace("id: nottingham-shared-parent-counsellor", "id: nottingham-parent-counsellor", 1), encoding="utf-8")
+    pack.write_text(
+        pack.read_text(encoding="utf-8").replace(
+            "id: nottingham-shared-parent-counsellor", "id: nottingham-parent-counsellor", 1
+        ),
+        encoding="utf-8",
+    )
     result = run_generator("--root", str(project), "validate")
     assert result.returncode == 1
-    assert "there is no exemplar with the id 'nottingham-parent-counsellor'; it was renamed: use its current id 'nottingham-shared-parent-counsellor'" in result.stdout
+    assert (
+        "there is no exemplar with the id 'nottingham-parent-counsellor'; it was renamed: use its current id 'nottingham-shared-parent-counsellor'"
+        in result.stdout
+    )
     shutil.rmtree(project)

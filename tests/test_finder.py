@@ -13,14 +13,13 @@ from lunr.stop_word_filter import stop_word_filter
 from lunr.tokenizer import Tokenizer
 from lunr.trimmer import trimmer
 
-from conftest import ROOT, copy_project, run_generator, serve
+from conftest import ROOT, copy_project, real_corpus, run_generator, serve
 from generator import finder
 from generator.cli import site_url
 from generator.site import Site
-from generator.validate import check_project
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CORPUS = check_project(ROOT).corpus
+CORPUS = real_corpus()
 SITE = Site(CORPUS, site_url(ROOT))
 RECORDS = finder.records(SITE)
 VOCAB = CORPUS.vocabularies
@@ -28,6 +27,7 @@ BOX = "#ww-finder-q"
 
 
 # ---- what the records say the results must be ------------------------------------------
+
 
 def _stems(text: str) -> list[str]:
     stems = []
@@ -43,7 +43,7 @@ def _searchable(record) -> str:
     what was done and key findings."""
     data = record.data
     parts = [data["title"], data["summary"], *(VOCAB["themes"].label(t) for t in data["themes"])]
-    if record.kind == "exemplars":
+    if record.kind.folder == "exemplars":
         place = data["place"]
         parts += [place.get("setting", ""), place["area"], VOCAB["countries"].label(place["country"])]
         parts += [o["name"] for o in data["organisations"]] + [data["what_was_done"]]
@@ -68,6 +68,7 @@ def with_value(field_test) -> set[str]:
 
 # ---- driving the page -----------------------------------------------------------------
 
+
 def open_finder(browser, site_url, query="", width=1280, **context):
     page = browser.new_context(viewport={"width": width, "height": 900}, **context).new_page()
     page.problems = []
@@ -80,8 +81,11 @@ def open_finder(browser, site_url, query="", width=1280, **context):
 
 
 def wait_for_status(page, pattern):
-    page.wait_for_function("([pattern]) => new RegExp('^(' + pattern + ')$').test(document.querySelector('#ww-finder-status').textContent)",
-                           arg=[pattern], timeout=15_000)
+    page.wait_for_function(
+        "([pattern]) => new RegExp('^(' + pattern + ')$').test(document.querySelector('#ww-finder-status').textContent)",
+        arg=[pattern],
+        timeout=15_000,
+    )
 
 
 def settle(page, expected: set[str], query=""):
@@ -98,7 +102,9 @@ def settle(page, expected: set[str], query=""):
 
 
 def shown_ids(page) -> list[str]:
-    hrefs = page.locator("[data-results] .ww-card__title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = page.locator("[data-results] .ww-card__title a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     return [href.rstrip("/").rsplit("/", 1)[-1] for href in hrefs]
 
 
@@ -108,6 +114,7 @@ def close(page):
 
 
 # ---- the issue's tests ----------------------------------------------------------------
+
 
 def test_typing_attendance_finds_the_school_home_support_exemplar(browser, site_url):
     page = open_finder(browser, site_url)
@@ -126,7 +133,7 @@ def test_ticking_validated_leaves_exactly_the_validated_exemplars(browser, site_
     label = page.locator("label[for=ww-f-rating-validated]").inner_text()
     assert label.startswith(VOCAB["rating-levels"].label("validated"))
     page.check("#ww-f-rating-validated")
-    expected = with_value(lambda r: r.kind == "exemplars" and r.data["evidence_rating"]["level"] == "validated")
+    expected = with_value(lambda r: r.kind.folder == "exemplars" and r.data["evidence_rating"]["level"] == "validated")
     assert expected
     assert set(settle(page, expected)) == expected
     badges = page.locator("[data-results] .ww-badge").all_inner_texts()
@@ -173,8 +180,12 @@ def test_the_url_reproduces_the_view_after_a_reload_and_in_a_new_page(browser, s
     ids = settle(page, expected, "parents")
     url = page.url
     assert re.search(r"[?&]text=parents\b", url) and "theme=family-support" in url and "sort=rating" in url
-    ranks = [VOCAB["rating-levels"].terms[CORPUS.exemplars[i].data["evidence_rating"]["level"]]["rank"]
-             if i in CORPUS.exemplars else 99 for i in ids]
+    ranks = [
+        VOCAB["rating-levels"].terms[CORPUS.exemplars[i].data["evidence_rating"]["level"]]["rank"]
+        if i in CORPUS.exemplars
+        else 99
+        for i in ids
+    ]
     assert ranks == sorted(ranks), "sorted by rating, strongest first, evidence after exemplars"
 
     def same_view(view):
@@ -261,6 +272,7 @@ def test_without_javascript_the_page_says_so_and_links_to_listings(browser, site
 
 # ---- lunr.py and lunr.js --------------------------------------------------------------
 
+
 def test_lunr_js_loads_a_lunr_py_index_and_ranks_as_lunr_py_does(browser, site_url):
     index = finder.lunr_index(finder.index_documents(SITE, RECORDS))
     queries = ["attendance", "parent*", "+school +home", "reading library^3", "title:transitions", "famil* -poverty"]
@@ -269,11 +281,14 @@ def test_lunr_js_loads_a_lunr_py_index_and_ranks_as_lunr_py_does(browser, site_u
     page = browser.new_page()
     page.goto(site_url)
     page.add_script_tag(url=site_url + "finder/lunr.js")
-    found = page.evaluate("""([serialised, queries]) => {
+    found = page.evaluate(
+        """([serialised, queries]) => {
         const index = lunr.Index.load(serialised);
         return queries.map((q) => index.search(q).slice(0, 10).map((r) => [r.ref, r.score]));
-    }""", [index.serialize(), queries])
-    for query, ours, theirs in zip(queries, expected, found):
+    }""",
+        [index.serialize(), queries],
+    )
+    for query, ours, theirs in zip(queries, expected, found, strict=True):
         assert [ref for ref, _ in theirs] == [ref for ref, _ in ours], query
         assert [round(score, 9) for _, score in theirs] == [round(score, 9) for _, score in ours], query
     page.close()
@@ -291,12 +306,15 @@ def test_the_finder_ranks_as_lunr_py_does_with_the_whole_index(browser, site_url
     page = open_finder(browser, site_url)
     page.fill(BOX, text)
     assert settle(page, set(expected), text) == expected
-    fetched = page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('/finder/index/')).length")
+    fetched = page.evaluate(
+        "performance.getEntriesByType('resource').filter(e => e.name.includes('/finder/index/')).length"
+    )
     assert 0 < fetched < len(list(site_dir.glob("finder/index/*.json")))
     close(page)
 
 
 # ---- highlighting, and record text kept as text ----------------------------------------
+
 
 def test_matched_words_are_highlighted(browser, site_url):
     page = open_finder(browser, site_url)
@@ -311,7 +329,9 @@ def test_record_text_is_never_markup(browser, tmp_path):
     project = copy_project(tmp_path / "project")
     record = project / "content/exemplars/hertfordshire-summer-reading-challenge.yaml"
     hostile = 'Reading <img src=x onerror="window.pwned=1"> <b>Challenge</b> & more'
-    text = record.read_text(encoding="utf-8").replace("title: Hertfordshire Summer Reading Challenge", f"title: '{hostile}'")
+    text = record.read_text(encoding="utf-8").replace(
+        "title: Hertfordshire Summer Reading Challenge", f"title: '{hostile}'"
+    )
     record.write_text(text, encoding="utf-8")
     result = run_generator("--root", str(project), "build", "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
@@ -329,6 +349,7 @@ def test_record_text_is_never_markup(browser, tmp_path):
 
 # ---- Material's header search stays -----------------------------------------------------
 
+
 def test_material_search_still_works_and_loads_its_index_only_when_used(browser, site_url):
     page = open_finder(browser, site_url)
     requested = []
@@ -344,6 +365,7 @@ def test_material_search_still_works_and_loads_its_index_only_when_used(browser,
 
 # ---- accessibility and layout ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_accessibility_violations_with_results_and_facets(browser, site_url, scheme):
     from axe_playwright_python.sync_playwright import Axe
@@ -352,7 +374,9 @@ def test_no_accessibility_violations_with_results_and_facets(browser, site_url, 
     settle(page, matching("parents") & with_value(lambda r: "family-support" in r.data["themes"]), "parents")
     assert page.locator("[data-results] mark").count() > 0
     violations = Axe().run(page).response["violations"]
-    assert violations == [], "\n".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:5]}" for v in violations)
+    assert violations == [], "\n".join(
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:5]}" for v in violations
+    )
     close(page)
 
 

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import lunr as lunr_py
 
-from conftest import ROOT
+from conftest import ROOT, real_corpus
 from generator import finder
 from generator.cli import site_url
 from generator.site import Site
-from generator.validate import check_project
 
-CORPUS = check_project(ROOT).corpus
+CORPUS = real_corpus()
 SITE = Site(CORPUS, site_url(ROOT))
 RECORDS = finder.records(SITE)
 
@@ -46,7 +45,7 @@ def _decode_shards(site_dir, manifest):
         assert terms[0][0] == first
         for term, term_index, per_field in terms:
             posting = {"_index": term_index}
-            for field, flat in zip(fields, per_field):
+            for field, flat in zip(fields, per_field, strict=True):
                 refs, ref = {}, 0
                 for position in range(0, len(flat), 2):
                     ref += flat[position]
@@ -62,7 +61,10 @@ def test_the_index_is_the_one_lunr_builds_with_its_own_pipeline():
     # words already split; the index must be what lunr.py makes from the text itself.
     documents = finder.index_documents(SITE, RECORDS)
     fields = [{"field_name": field, "boost": boost} for field, boost in finder.FIELDS]
-    assert finder.lunr_index(documents).serialize() == lunr_py.lunr(ref="ref", fields=fields, documents=documents).serialize()
+    assert (
+        finder.lunr_index(documents).serialize()
+        == lunr_py.lunr(ref="ref", fields=fields, documents=documents).serialize()
+    )
 
 
 def test_the_index_built_in_a_second_process_is_the_same(monkeypatch):
@@ -99,7 +101,11 @@ def test_the_shards_hold_the_whole_index_in_order(site_dir):
     assert list(inverted) == [term for term, _ in serialised["invertedIndex"]]  # sorted, no gaps, no overlaps
     assert inverted == dict(serialised["invertedIndex"])
     # An empty field has an empty vector, which no query can match: the shards leave it out.
-    expected = {ref: dict(zip(elements[::2], elements[1::2])) for ref, elements in serialised["fieldVectors"] if elements}
+    expected = {
+        ref: dict(zip(elements[::2], elements[1::2], strict=True))
+        for ref, elements in serialised["fieldVectors"]
+        if elements
+    }
     assert vectors == expected
     assert manifest["index"]["version"] == serialised["version"]
     assert manifest["index"]["fields"] == [field for field, _ in finder.FIELDS]
@@ -118,7 +124,7 @@ def test_facet_bitsets_are_exactly_the_records_with_each_value(site_dir):
         """Read from the records here, not through the finder's own extractors."""
         found = set()
         for n, record in enumerate(RECORDS):
-            data, exemplar = record.data, record.kind == "exemplars"
+            data, exemplar = record.data, record.kind.folder == "exemplars"
             values = {
                 "type": ["exemplar" if exemplar else data["type"]],
                 "rating": [data["evidence_rating"]["level"]] if exemplar else [],
@@ -138,7 +144,9 @@ def test_facet_bitsets_are_exactly_the_records_with_each_value(site_dir):
         for value, bitset in values.items():
             assert _members(bitset) == expected(facet, value), f"{facet}={value}"
     validated = _members(manifest["facets"]["rating"]["validated"])
-    assert {RECORDS[n].id for n in validated} == {i for i, r in CORPUS.exemplars.items() if r.data["evidence_rating"]["level"] == "validated"}
+    assert {RECORDS[n].id for n in validated} == {
+        i for i, r in CORPUS.exemplars.items() if r.data["evidence_rating"]["level"] == "validated"
+    }
 
 
 class _Labels(HTMLParser):
@@ -177,8 +185,16 @@ class _Labels(HTMLParser):
 def test_facet_labels_are_the_vocabularies_labels(site_dir):
     page = _Labels()
     page.feed((site_dir / "find" / "index.html").read_text(encoding="utf-8"))
-    vocabularies = {"rating": "rating-levels", "theme": "themes", "phase": "phases", "country": "countries",
-                    "group": "target-groups", "ecm": "ecm-outcomes", "shanarri": "shanarri", "design": "study-designs"}
+    vocabularies = {
+        "rating": "rating-levels",
+        "theme": "themes",
+        "phase": "phases",
+        "country": "countries",
+        "group": "target-groups",
+        "ecm": "ecm-outcomes",
+        "shanarri": "shanarri",
+        "design": "study-designs",
+    }
     for facet, vocabulary_id in vocabularies.items():
         vocabulary = CORPUS.vocabularies[vocabulary_id]
         legend, labels = page.facets[facet]
@@ -194,9 +210,11 @@ def test_every_record_has_a_card_with_what_its_page_shows(site_dir):
         assert card["title"] == record.data["title"]
         assert card["summary"] == record.data["summary"]
         assert (site_dir / card["url"] / "index.html").is_file()
-        if record.kind == "exemplars":
-            assert card["rating"] == [record.data["evidence_rating"]["level"],
-                                      CORPUS.vocabularies["rating-levels"].label(record.data["evidence_rating"]["level"])]
+        if record.kind.folder == "exemplars":
+            assert card["rating"] == [
+                record.data["evidence_rating"]["level"],
+                CORPUS.vocabularies["rating-levels"].label(record.data["evidence_rating"]["level"]),
+            ]
         headline = SITE.headline(record)
         assert card.get("figure") == ([headline["value"], headline["measures"]] if headline else None)
 
@@ -217,7 +235,8 @@ def test_update_dates_are_the_records_dates(site_dir):
 
 def test_the_second_process_ends_when_the_build_is_killed(tmp_path):
     script = tmp_path / "killed_build.py"
-    script.write_text(f"""
+    script.write_text(
+        f"""
 import multiprocessing, os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {str(ROOT)!r})
@@ -231,7 +250,9 @@ if __name__ == "__main__":
     with finder.index_in_background(site):
         print(multiprocessing.active_children()[0].pid, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr
     child = Path(f"/proc/{int(done.stdout)}/status")

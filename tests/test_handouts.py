@@ -10,16 +10,28 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT
-from generator.validate import check_project
+from conftest import ROOT, real_corpus
 
-CORPUS = check_project(ROOT).corpus
+CORPUS = real_corpus()
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MAX_EXEMPLAR_PAGES = 3
 # Text that belongs to the site's chrome (navigation, search, header, footer), never to a handout.
-CHROME = ["Practice exemplars", "Compare exemplars", "Session packs", "Open data", "Evidence ratings",
-          "Search", "Skip to content", "Table of contents", "Back to top", "Made with", "Material for MkDocs",
-          "Print handout", "Edit this page", "CC BY 4.0 · code MIT"]
+CHROME = [
+    "Practice exemplars",
+    "Compare exemplars",
+    "Session packs",
+    "Open data",
+    "Evidence ratings",
+    "Search",
+    "Skip to content",
+    "Table of contents",
+    "Back to top",
+    "Made with",
+    "Material for MkDocs",
+    "Print handout",
+    "Edit this page",
+    "CC BY 4.0 · code MIT",
+]
 
 
 def squash(text: str) -> str:
@@ -78,7 +90,9 @@ def test_each_question_has_room_to_write_after_it(browser, site_url):
         return {height: parseFloat(after.height), display: after.display, breakInside: getComputedStyle(li).breakInside};
     })""")
     page.close()
-    assert room and all(r["display"] == "block" and r["height"] >= 40 and r["breakInside"] == "avoid" for r in room), room
+    assert room and all(r["display"] == "block" and r["height"] >= 40 and r["breakInside"] == "avoid" for r in room), (
+        room
+    )
 
 
 @pytest.mark.parametrize("record_id", sorted(CORPUS.evidence))
@@ -111,8 +125,10 @@ def test_pack_prints_as_one_handout_with_its_exemplars_questions(browser, site_u
         for question in record.get("reflective_questions", {}).get("questions", []):
             assert flat.find(squash(question), handout_at) > handout_at, f"{pack_id}: missing {question}"
     # The participants' handout starts on a page of its own.
-    starts = [re.sub(r"^Page\d+of\d+", "", squash(p.extract_text())).startswith("Handout:thepracticeandevidence")
-              for p in reader.pages]
+    starts = [
+        re.sub(r"^Page\d+of\d+", "", squash(p.extract_text())).startswith("Handout:thepracticeandevidence")
+        for p in reader.pages
+    ]
     assert any(starts)
 
 
@@ -121,8 +137,18 @@ def test_compare_page_prints_landscape_with_every_column(browser, site_url):
     box = reader.pages[0].mediabox
     assert box.width > box.height, "the comparison should print on landscape pages"
     flat = squash(pdf_text(reader))
-    for column in ("Exemplar", "Place", "Phase", "Period", "Reach", "Costasstated", "Costperfamily",
-                   "Headlineimpact", "Rating", "Studydesign"):
+    for column in (
+        "Exemplar",
+        "Place",
+        "Phase",
+        "Period",
+        "Reach",
+        "Costasstated",
+        "Costperfamily",
+        "Headlineimpact",
+        "Rating",
+        "Studydesign",
+    ):
         assert column in flat
     for record in CORPUS.exemplars.values():
         assert squash(record.data["title"]) in flat

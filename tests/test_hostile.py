@@ -30,8 +30,13 @@ _MEASURED = (
 
 
 def validate_measured(*paths: Path) -> tuple[int, str, float, float]:
-    result = subprocess.run([sys.executable, "-c", _MEASURED, "validate", *map(str, paths)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURED, "validate", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     seconds, peak = re.search(r"measured ([\d.]+) (\d+)", result.stderr).groups()
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout, float(seconds), float(peak)
@@ -87,12 +92,22 @@ def _generated_cases(folder: Path) -> dict[str, tuple[bytes, str]]:
         "binary": (bytes(range(256)) * 64, "this is a binary file, not YAML text"),
         "latin-1": ("id: latin-1\ntitle: Caf\xe9 des parents\n".encode("latin-1"), "the file is not UTF-8 text"),
         "deep-nesting": (b"a: " + b"[" * 20_000 + b"]" * 20_000 + b"\n", "nested too deeply"),
-        "too-many-values": (b"themes:\n" + b"".join(b"  - t%d\n" % i for i in range(25_000)), "more than 20,000 values"),
-        "enormous-string": (valid.replace("id: fixture-exemplar", "id: enormous-string").replace(
-            "what_was_done: A worker met parents every week.", "what_was_done: " + "very " * 150_000 + "long").encode(),
-            "What was done: too long, 750,004 characters; at most 20,000 allowed"),
-        "huge-number": (valid.replace("id: fixture-exemplar", "id: huge-number").replace("  count: 12", "  count: " + "9" * 5000).encode(),
-                        "cannot read this value"),
+        "too-many-values": (
+            b"themes:\n" + b"".join(b"  - t%d\n" % i for i in range(25_000)),
+            "more than 20,000 values",
+        ),
+        "enormous-string": (
+            valid.replace("id: fixture-exemplar", "id: enormous-string")
+            .replace("what_was_done: A worker met parents every week.", "what_was_done: " + "very " * 150_000 + "long")
+            .encode(),
+            "What was done: too long, 750,004 characters; at most 20,000 allowed",
+        ),
+        "huge-number": (
+            valid.replace("id: fixture-exemplar", "id: huge-number")
+            .replace("  count: 12", "  count: " + "9" * 5000)
+            .encode(),
+            "cannot read this value",
+        ),
     }
 
 
@@ -122,6 +137,7 @@ def test_unusual_but_valid_encodings_are_accepted(tmp_path, transform):
 
 # --- Payloads: valid records full of markup and script must render as text ---------
 
+
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("payload-project"))
@@ -143,7 +159,9 @@ class _Elements(HTMLParser):
         self.elements.append((tag, dict(attrs)))
 
 
-@pytest.mark.parametrize("page_path", ["exemplars/payload-exemplar", "evidence/payload-evidence", "themes/attendance", "exemplars"])
+@pytest.mark.parametrize(
+    "page_path", ["exemplars/payload-exemplar", "evidence/payload-evidence", "themes/attendance", "exemplars"]
+)
 def test_payload_markup_never_becomes_elements_in_the_built_html(payload_site, page_path):
     page = (payload_site / page_path / "index.html").read_text(encoding="utf-8")
     head, body = page.split("</head>")
@@ -151,7 +169,20 @@ def test_payload_markup_never_becomes_elements_in_the_built_html(payload_site, p
     parser = _Elements()
     parser.feed(body.split("<h1")[1].split("</article>")[0])  # the generated content
     for tag, attrs in parser.elements:
-        assert tag not in {"script", "iframe", "object", "embed", "form", "meta", "link", "style", "svg", "img", "details", "math"}, tag
+        assert tag not in {
+            "script",
+            "iframe",
+            "object",
+            "embed",
+            "form",
+            "meta",
+            "link",
+            "style",
+            "svg",
+            "img",
+            "details",
+            "math",
+        }, tag
         assert not any(name.startswith("on") or name == "style" for name in attrs), (tag, attrs)
         for name in ("href", "src"):
             assert not re.match(r"\s*(javascript|data|vbscript):", attrs.get(name) or "", re.I), (tag, attrs)
@@ -168,9 +199,14 @@ def _visit_every_page(browser, site: Path, base: str) -> list[str]:
     problems: list[str] = []
     context = browser.new_context()
     context.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    context.on("request", lambda request: None if request.url.startswith(base) else problems.append(f"request: {request.url}"))
+    context.on(
+        "request", lambda request: None if request.url.startswith(base) else problems.append(f"request: {request.url}")
+    )
     page = context.new_page()
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None,
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     try:
         pages = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
@@ -210,6 +246,7 @@ def _visit_every_page(browser, site: Path, base: str) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_the_same_content_builds_byte_identical_sites(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     for out in (first, second):

@@ -34,7 +34,8 @@ def test_duplicate_keys_are_reported_with_both_lines(tmp_path):
 
 def test_aliases_are_refused_not_expanded(tmp_path):
     laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
     )
     doc = load(tmp_path, laughs)
     assert doc.problems and all("aliases" in p.message for p in doc.problems)

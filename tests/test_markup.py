@@ -10,7 +10,9 @@ def test_inline_text_loses_all_markdown_and_html_meaning():
 
 
 def test_markdown_fields_keep_lists_and_safe_links_only():
-    out = markdown_block("- one\n- [ok](https://example.org)\n- [bad](javascript:alert(1))\n\n<script>alert(1)</script><img src=x onerror=alert(1)>")
+    out = markdown_block(
+        "- one\n- [ok](https://example.org)\n- [bad](javascript:alert(1))\n\n<script>alert(1)</script><img src=x onerror=alert(1)>"
+    )
     assert "<li>one</li>" in out
     assert 'href="https://example.org"' in out
     assert "javascript" not in out and "<script" not in out and "onerror" not in out and "<img" not in out
@@ -29,4 +31,7 @@ def test_code_spans_escape_text_and_show_backticks_as_code():
 def test_front_matter_text_is_escaped_for_the_theme():
     from generator.markup import front_matter
 
-    assert front_matter("A & B </title><script>x</script>\nnext") == "A &amp; B &lt;/title&gt;&lt;script&gt;x&lt;/script&gt; next"
+    assert (
+        front_matter("A & B </title><script>x</script>\nnext")
+        == "A &amp; B &lt;/title&gt;&lt;script&gt;x&lt;/script&gt; next"
+    )

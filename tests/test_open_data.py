@@ -8,13 +8,17 @@ import json
 import jsonschema
 import pytest
 import yaml
-
-from conftest import ROOT, run_generator
 from test_site import parse, text_of
 
+from conftest import ROOT, run_generator
+
 KINDS = {"exemplars": "exemplar", "evidence": "evidence", "packs": "pack"}
-YAML = {kind: {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / kind).glob("*.yaml"))}
-        for kind in KINDS}
+YAML = {
+    kind: {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / kind).glob("*.yaml"))
+    }
+    for kind in KINDS
+}
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
 
 
@@ -83,7 +87,7 @@ def test_csv_has_one_row_per_exemplar_with_its_values(site_dir):
 def test_csv_cells_cannot_run_as_spreadsheet_formulas():
     from generator.exports import csv_cell
 
-    assert csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert csv_cell("-1 family") == "'-1 family"
     assert csv_cell(158000) == "158000"
     assert csv_cell(None) == ""
@@ -102,8 +106,16 @@ def test_data_page_documents_downloads_columns_and_licence(site_dir):
     text = text_of(site_dir, "data")
     links = parse(site_dir / "data/index.html").links
     linked = {(site_dir / "data" / link).resolve() for link in links if "://" not in link}
-    for path in ("data/exemplars.json", "data/evidence.json", "data/packs.json", "data/exemplars.csv",
-                 "schemas/exemplar.schema.json", "schemas/evidence.schema.json", "schemas/pack.schema.json", "feed.xml"):
+    for path in (
+        "data/exemplars.json",
+        "data/evidence.json",
+        "data/packs.json",
+        "data/exemplars.csv",
+        "schemas/exemplar.schema.json",
+        "schemas/evidence.schema.json",
+        "schemas/pack.schema.json",
+        "feed.xml",
+    ):
         assert (site_dir / path).resolve() in linked and (site_dir / path).is_file(), path
     header = next(csv.reader(io.StringIO((site_dir / "data/exemplars.csv").read_text(encoding="utf-8-sig"))))
     assert header == [c.name for c in CSV_COLUMNS]
@@ -115,12 +127,15 @@ def test_data_page_documents_downloads_columns_and_licence(site_dir):
     assert "MIT" in text_of(site_dir, "licence")
 
 
+@pytest.mark.slow
 def test_generated_files_are_the_same_on_every_build(tmp_path):
     """Nothing depends on the clock: two renders give byte-for-byte the same data, feed and pages."""
     outputs = []
     for name in ("one", "two"):
         result = run_generator("render", "--out", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
-        outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
+        outputs.append(
+            {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+        )
     assert outputs[0] == outputs[1]
     assert any(str(path) == "feed.xml" for path in outputs[0])

@@ -6,13 +6,19 @@ import re
 
 import pytest
 import yaml
-
-from conftest import ROOT
 from test_site import SEEDS, parse, text_of
 
-PACKS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / "packs").glob("*.yaml"))}
-EXEMPLARS = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "exemplars").glob("*.yaml")}
-EVIDENCE = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "evidence").glob("*.yaml")}
+from conftest import ROOT
+
+PACKS = {
+    p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "content" / "packs").glob("*.yaml"))
+}
+EXEMPLARS = {
+    p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "exemplars").glob("*.yaml")
+}
+EVIDENCE = {
+    p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (ROOT / "content" / "evidence").glob("*.yaml")
+}
 SEED_TEXT = re.sub(r"\s+", " ", html.unescape(" ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))))
 
 
@@ -75,8 +81,16 @@ def test_pack_text_introduces_no_figure_that_is_not_in_the_sources(pack_id):
 def test_pack_page_reads_as_a_session_plan_then_a_handout(site_dir, pack_id):
     pack = PACKS[pack_id]
     text = text_of(site_dir, f"packs/{pack_id}")
-    order = ["Audience", "Duration", "Aims", "Running order", "Facilitator notes", "Activities",
-             "Handout: the practice and evidence", "Cite this page"]
+    order = [
+        "Audience",
+        "Duration",
+        "Aims",
+        "Running order",
+        "Facilitator notes",
+        "Activities",
+        "Handout: the practice and evidence",
+        "Cite this page",
+    ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions), order
     assert re.sub(r"\s+", " ", pack["audience"]).strip() in text
@@ -97,8 +111,10 @@ def test_running_order_shows_each_activity_with_its_times(site_dir, pack_id):
     pack = PACKS[pack_id]
     assert len(rows) == len(pack["activities"])
     start = 0
-    for row, activity in zip(rows, pack["activities"]):
-        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    for row, activity in zip(rows, pack["activities"], strict=True):
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
         assert cells[0] == f"{clock(start)}–{clock(start + activity['minutes'])}"
         assert cells[1] == str(activity["minutes"])
         assert activity["title"] in cells[2]
@@ -109,7 +125,7 @@ def test_running_order_shows_each_activity_with_its_times(site_dir, pack_id):
 @pytest.mark.parametrize("pack_id", sorted(PACKS))
 def test_pack_handout_gives_each_record_in_order_with_summary_and_questions(site_dir, pack_id):
     text = text_of(site_dir, f"packs/{pack_id}")
-    handout = text[text.index("Handout: the practice and evidence"):]
+    handout = text[text.index("Handout: the practice and evidence") :]
     position = 0
     for item in PACKS[pack_id]["records"]:
         record = (EXEMPLARS if item["kind"] == "exemplar" else EVIDENCE)[item["id"]]

@@ -21,7 +21,9 @@ def many_records(tmp_path_factory):
     template = (FIXTURES / "valid/exemplars/fixture-exemplar.yaml").read_text(encoding="utf-8")
     template = template.replace("related_exemplars: [warrington-family-support-model]", "related_exemplars: []")
     for n in range(250):
-        (folder / f"record-{n:03}.yaml").write_text(template.replace("id: fixture-exemplar", f"id: record-{n:03}"), encoding="utf-8")
+        (folder / f"record-{n:03}.yaml").write_text(
+            template.replace("id: fixture-exemplar", f"id: record-{n:03}"), encoding="utf-8"
+        )
     return project
 
 
@@ -31,7 +33,9 @@ def _validate(project, *, terminal: bool, env_extra=None) -> str:
     if not terminal:
         return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120).stderr
     primary, secondary = pty.openpty()
-    process = subprocess.Popen(command, stdout=secondary, stderr=secondary, env=env | {"COLUMNS": "100", "TERM": "xterm"})
+    process = subprocess.Popen(
+        command, stdout=secondary, stderr=secondary, env=env | {"COLUMNS": "100", "TERM": "xterm"}
+    )
     os.close(secondary)
     output = b""
     while True:
@@ -47,6 +51,7 @@ def _validate(project, *, terminal: bool, env_extra=None) -> str:
     return output.decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_a_terminal_sees_progress_when_there_are_many_records(many_records):
     output = _validate(many_records, terminal=True)
     assert "Validating records" in output

@@ -7,6 +7,7 @@ import time
 import urllib.request
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 from conftest import ROOT, copy_project
@@ -39,17 +40,24 @@ def _wait_for(url: str, predicate, seconds: float = 60) -> str:
     raise AssertionError(f"{url} did not show the expected change within {seconds} s")
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_when_a_record_changes(tmp_path):
     project = copy_project(tmp_path / "project")
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=project, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         url = f"http://127.0.0.1:{port}{MOUNT}exemplars/nottingham-parent-counsellor/"
         _wait_for(url, lambda body: "Nottingham" in body)
         record = project / "content/exemplars/nottingham-parent-counsellor.yaml"
-        record.write_text(record.read_text(encoding="utf-8").replace("title: ", "title: Changed in preview — ", 1), encoding="utf-8")
+        record.write_text(
+            record.read_text(encoding="utf-8").replace("title: ", "title: Changed in preview — ", 1), encoding="utf-8"
+        )
         _wait_for(url, lambda body: "Changed in preview" in body)
     finally:
         server.terminate()

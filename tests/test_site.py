@@ -10,12 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, copy_project, run_generator
+from conftest import ROOT, copy_project, real_corpus, run_generator
 from generator.site import relative_url
-from generator.validate import check_project
 
 SEEDS = ROOT.parent / "shared" / "seeds"
-CORPUS = check_project(ROOT).corpus
+CORPUS = real_corpus()
 
 
 class _Page(HTMLParser):
@@ -62,7 +61,19 @@ def text_of(site_dir: Path, url_path: str) -> str:
 
 
 def test_a_page_for_every_record_theme_and_outcome(site_dir):
-    expected = ["", "exemplars/", "evidence/", "themes/", "outcomes/", "ratings/", "about/", "packs/", "compare/", "data/", "licence/"]
+    expected = [
+        "",
+        "exemplars/",
+        "evidence/",
+        "themes/",
+        "outcomes/",
+        "ratings/",
+        "about/",
+        "packs/",
+        "compare/",
+        "data/",
+        "licence/",
+    ]
     expected += [f"exemplars/{i}/" for i in CORPUS.exemplars] + [f"evidence/{i}/" for i in CORPUS.evidence]
     expected += [f"packs/{i}/" for i in CORPUS.packs]
     expected += [f"themes/{t}/" for t in CORPUS.vocabularies["themes"].terms]
@@ -72,12 +83,15 @@ def test_a_page_for_every_record_theme_and_outcome(site_dir):
     assert missing == []
 
 
-@pytest.mark.parametrize("record, figures", [
-    ("hertfordshire-summer-reading-challenge", ["17,027", "9,662", "706"]),
-    ("warrington-family-support-model", ["57 per cent", "529", "£158,000", "£6 per family per week"]),
-    ("central-learning-partnership-parent-support-workers", ["788", "£73 per family"]),
-    ("school-home-support-liverpool-sefton", ["24% to 18%", "400", "110"]),
-])
+@pytest.mark.parametrize(
+    "record, figures",
+    [
+        ("hertfordshire-summer-reading-challenge", ["17,027", "9,662", "706"]),
+        ("warrington-family-support-model", ["57 per cent", "529", "£158,000", "£6 per family per week"]),
+        ("central-learning-partnership-parent-support-workers", ["788", "£73 per family"]),
+        ("school-home-support-liverpool-sefton", ["24% to 18%", "400", "110"]),
+    ],
+)
 def test_exemplar_pages_show_the_source_figures(site_dir, record, figures):
     text = text_of(site_dir, f"exemplars/{record}")
     for figure in figures:
@@ -109,8 +123,22 @@ def test_new_cumnock_questions_are_verbatim_and_shown_as_a_quotation(site_dir):
 def test_exemplar_page_reads_in_order(site_dir):
     """Key facts first, then the narrative, impact, rating, questions, evidence, sources."""
     text = text_of(site_dir, "exemplars/warrington-family-support-model")
-    order = ["Where", "When", "Who for", "Reach", "Cost", "Evidence", "What was done", "Why", "Impact",
-             "Evidence rating", "Lessons learned", "Reflective questions", "Related evidence and practice", "Sources"]
+    order = [
+        "Where",
+        "When",
+        "Who for",
+        "Reach",
+        "Cost",
+        "Evidence",
+        "What was done",
+        "Why",
+        "Impact",
+        "Evidence rating",
+        "Lessons learned",
+        "Reflective questions",
+        "Related evidence and practice",
+        "Sources",
+    ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
     assert "Validated" in text and "C4EO" in text
@@ -155,7 +183,7 @@ def test_all_internal_links_and_anchors_resolve(site_dir):
 
 def test_nav_lists_sections_not_records(site_dir):
     page = (site_dir / "exemplars/warrington-family-support-model/index.html").read_text(encoding="utf-8")
-    primary_nav = page.split('md-nav--primary')[1].split("</nav>")[0]
+    primary_nav = page.split("md-nav--primary")[1].split("</nav>")[0]
     assert "nottingham-parent-counsellor" not in primary_nav
     assert len(re.findall(r'class="md-nav__link', primary_nav)) <= 20
     assert not re.search(r'href="[^"]*(exemplars|evidence|packs)/[a-z0-9-]+/"', primary_nav)
@@ -165,7 +193,9 @@ def test_record_pages_link_to_their_yaml_for_editing(site_dir):
     page = parse(site_dir / "exemplars/enable-eastbank-academy/index.html")
     assert any(link.endswith("/edit/main/content/exemplars/enable-eastbank-academy.yaml") for link in page.links)
     page = parse(site_dir / "evidence/extended-schools-core-offer-2008/index.html")
-    assert any(link.endswith("/edit/main/content/evidence/extended-schools-core-offer-2008.yaml") for link in page.links)
+    assert any(
+        link.endswith("/edit/main/content/evidence/extended-schools-core-offer-2008.yaml") for link in page.links
+    )
 
 
 def test_ratings_page_is_generated_from_the_vocabularies(site_dir):
@@ -211,9 +241,15 @@ def test_invalid_content_stops_the_build_and_leaves_the_old_site(tmp_path):
     assert sorted(p.name for p in old_site.iterdir()) == ["index.html"]
 
 
+@pytest.mark.slow
 def test_mkdocs_build_strict_with_the_plugin_has_no_warnings(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert not re.search(r"^WARNING\s+-", result.stderr, re.MULTILINE), result.stderr
     assert (tmp_path / "out/exemplars/warrington-family-support-model/index.html").is_file()
@@ -225,13 +261,19 @@ def test_mkdocs_build_with_invalid_content_fails_before_cleaning(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.html").write_text("keep")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(out)],
-                            cwd=project, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1
     assert "extended-schools-core-offer-2008.yaml:2:1: $: YAML syntax error" in result.stderr
     assert (out / "keep.html").exists()
 
 
+@pytest.mark.slow
 def test_render_writes_a_plain_docs_folder_that_builds_without_the_plugin(tmp_path, site_dir):
     docs = tmp_path / "docs"
     result = run_generator("render", "--out", str(docs))
@@ -239,29 +281,38 @@ def test_render_writes_a_plain_docs_folder_that_builds_without_the_plugin(tmp_pa
     assert (docs / "exemplars/warrington-family-support-model.md").is_file()
     assert (docs / "about.md").is_file() and (docs / "assets/whatworks.css").is_file()
     config = (ROOT / "mkdocs.yml").read_text().replace("  - whatworks\n", "")
-    config = config.replace("docs_dir: docs", f"docs_dir: {docs}").replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}").replace(
+        "custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"
+    )
     (tmp_path / "mkdocs.yml").write_text(config)
     out = tmp_path / "plain-site"
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(out)],
-                           capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr
     plain_pages = {p.relative_to(out) for p in out.rglob("index.html")}
     plugin_pages = {p.relative_to(site_dir) for p in site_dir.rglob("index.html")}
     assert plain_pages == plugin_pages
 
 
-@pytest.mark.parametrize(("target", "page", "link"), [
-    ("index.md", "index.md", "./"),
-    ("exemplars/x.md", "index.md", "exemplars/x/"),
-    ("index.md", "exemplars/x.md", "../../"),
-    ("exemplars/index.md", "exemplars/x.md", "../"),
-    ("exemplars/y.md", "exemplars/x.md", "../y/"),
-    ("exemplars/x.md", "exemplars/x.md", "./"),
-    ("themes/t.md", "outcomes/shanarri/safe.md", "../../../themes/t/"),
-    ("outcomes/shanarri/index.md", "outcomes/shanarri/safe.md", "../"),
-    ("finder/facets.json", "find.md", "../finder/facets.json"),
-    ("feed.xml", "index.md", "feed.xml"),
-    ("data/exemplars.csv", "data.md", "exemplars.csv"),  # the data page is /data/
-])
+@pytest.mark.parametrize(
+    ("target", "page", "link"),
+    [
+        ("index.md", "index.md", "./"),
+        ("exemplars/x.md", "index.md", "exemplars/x/"),
+        ("index.md", "exemplars/x.md", "../../"),
+        ("exemplars/index.md", "exemplars/x.md", "../"),
+        ("exemplars/y.md", "exemplars/x.md", "../y/"),
+        ("exemplars/x.md", "exemplars/x.md", "./"),
+        ("themes/t.md", "outcomes/shanarri/safe.md", "../../../themes/t/"),
+        ("outcomes/shanarri/index.md", "outcomes/shanarri/safe.md", "../"),
+        ("finder/facets.json", "find.md", "../finder/facets.json"),
+        ("feed.xml", "index.md", "feed.xml"),
+        ("data/exemplars.csv", "data.md", "exemplars.csv"),  # the data page is /data/
+    ],
+)
 def test_links_between_pages_are_relative(target, page, link):
     assert relative_url(target, page) == link

@@ -3,14 +3,21 @@ cut off at phone width, and screenshots are kept for a person to look at."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from conftest import ROOT
 from test_browser import open_page
 
+from conftest import ROOT
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGES = ["packs/", "packs/reaching-parents-who-do-not-easily-engage/", "packs/attendance-and-the-move-to-secondary-school/",
-         "compare/", "data/", "licence/", "exemplars/warrington-family-support-model/",
-         "evidence/c4eo-delivering-services-trusted-intermediaries/"]
+PAGES = [
+    "packs/",
+    "packs/reaching-parents-who-do-not-easily-engage/",
+    "packs/attendance-and-the-move-to-secondary-school/",
+    "compare/",
+    "data/",
+    "licence/",
+    "exemplars/warrington-family-support-model/",
+    "evidence/c4eo-delivering-services-trusted-intermediaries/",
+]
 # Nothing is excused: the theme override names Material's search dialog (overrides/partials/search.html).
 KNOWN: set[tuple[str, str]] = set()
 

@@ -30,16 +30,22 @@ def test_invalid_fixtures_match_the_golden_output():
     assert result.stdout == (FIXTURES / "invalid" / "expected.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("theme-typo", ":17:31: $.themes[1]: 'attendence' is not an allowed Theme; did you mean 'attendance'?"),
-    ("unknown-field", ":5:1: $.sumary: unknown field 'sumary'; did you mean 'summary'?"),
-    ("duplicate-key", ":22:1: $.why: duplicate field 'why' (first given on line 21)"),
-    ("impossible-date", ":56:14: $.dates.published: '2023-02-30' is not a real date"),
-    ("validated-without-basis", "$.evidence_rating: missing required field 'basis'"),
-    ("broken-references", "$.related_exemplars[0]: there is no exemplar with the id 'warington-family-support-model'; did you mean 'warrington-family-support-model'?"),
-    ("id-not-file-name", ":3:5: $.id: the id 'another-name' must equal the file name"),
-    ("syntax-error", ":5:8: $: YAML syntax error"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("theme-typo", ":17:31: $.themes[1]: 'attendence' is not an allowed Theme; did you mean 'attendance'?"),
+        ("unknown-field", ":5:1: $.sumary: unknown field 'sumary'; did you mean 'summary'?"),
+        ("duplicate-key", ":22:1: $.why: duplicate field 'why' (first given on line 21)"),
+        ("impossible-date", ":56:14: $.dates.published: '2023-02-30' is not a real date"),
+        ("validated-without-basis", "$.evidence_rating: missing required field 'basis'"),
+        (
+            "broken-references",
+            "$.related_exemplars[0]: there is no exemplar with the id 'warington-family-support-model'; did you mean 'warrington-family-support-model'?",
+        ),
+        ("id-not-file-name", ":3:5: $.id: the id 'another-name' must equal the file name"),
+        ("syntax-error", ":5:8: $: YAML syntax error"),
+    ],
+)
 def test_each_invalid_case_names_line_column_and_field(case, expected):
     result = run_generator("validate", f"tests/fixtures/invalid/exemplars/{case}.yaml")
     assert result.returncode == 1
@@ -63,7 +69,9 @@ def test_json_format_is_a_machine_readable_list():
 def test_github_format_prints_annotations():
     result = run_generator("validate", "--format", "github", "tests/fixtures/invalid/exemplars/theme-typo.yaml")
     line = result.stdout.strip()
-    assert line.startswith("::error file=tests/fixtures/invalid/exemplars/theme-typo.yaml,line=17,col=31,title=$.themes[1]::")
+    assert line.startswith(
+        "::error file=tests/fixtures/invalid/exemplars/theme-typo.yaml,line=17,col=31,title=$.themes[1]::"
+    )
 
 
 def test_bad_usage_exits_two_without_a_traceback():
@@ -129,19 +137,41 @@ def test_the_pack_schema_gives_examples_for_every_property():
     common = json.loads((ROOT / "schemas" / "common.schema.json").read_text())
     for where, prop in _walk_properties(schema):
         if "$ref" in prop and len(prop) == 1:
-            prop = common["$defs"][prop["$ref"].rsplit("/", 1)[-1]] if "schema:common" in prop["$ref"] else {"examples": "vocabulary"}
+            prop = (
+                common["$defs"][prop["$ref"].rsplit("/", 1)[-1]]
+                if "schema:common" in prop["$ref"]
+                else {"examples": "vocabulary"}
+            )
         assert prop.get("examples"), f"pack: {where} needs examples"
 
 
-@pytest.mark.parametrize("case, expected", [
-    ("broken-pack", ":9:19: $.duration_minutes: the activities take 10 + 25 + 20 = 55 minutes, but the duration is 60"),
-    ("broken-pack", ":15:9: $.records[0].id: there is no exemplar with the id 'nottingham-parent-counselor'; did you mean 'nottingham-parent-counsellor'?"),
-    ("broken-pack", ":17:9: $.records[1].id: there is no evidence record with the id 'warrington-family-support-model'; 'warrington-family-support-model' is an exemplar"),
-    ("broken-pack", "$.activities[0].uses[0]: 'nottingham-parent-counsellor' is not one of this pack's records"),
-    ("broken-pack", "$.activities[0].quotation.source: 'c4eo-summary' is not the id of an entry in sources; did you mean 'c4eo-final-summary'?"),
-    ("pack-schema-errors", "$.records[0].kind: 'exemplr' is not allowed; did you mean 'exemplar'?"),
-    ("pack-schema-errors", "$.activities[0].prompts[0]: Discussion prompt: 'Tell us about your school.' is not in the required form"),
-])
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        (
+            "broken-pack",
+            ":9:19: $.duration_minutes: the activities take 10 + 25 + 20 = 55 minutes, but the duration is 60",
+        ),
+        (
+            "broken-pack",
+            ":15:9: $.records[0].id: there is no exemplar with the id 'nottingham-parent-counselor'; did you mean 'nottingham-parent-counsellor'?",
+        ),
+        (
+            "broken-pack",
+            ":17:9: $.records[1].id: there is no evidence record with the id 'warrington-family-support-model'; 'warrington-family-support-model' is an exemplar",
+        ),
+        ("broken-pack", "$.activities[0].uses[0]: 'nottingham-parent-counsellor' is not one of this pack's records"),
+        (
+            "broken-pack",
+            "$.activities[0].quotation.source: 'c4eo-summary' is not the id of an entry in sources; did you mean 'c4eo-final-summary'?",
+        ),
+        ("pack-schema-errors", "$.records[0].kind: 'exemplr' is not allowed; did you mean 'exemplar'?"),
+        (
+            "pack-schema-errors",
+            "$.activities[0].prompts[0]: Discussion prompt: 'Tell us about your school.' is not in the required form",
+        ),
+    ],
+)
 def test_pack_problems_name_line_column_and_field(case, expected):
     result = run_generator("validate", f"tests/fixtures/invalid/packs/{case}.yaml")
     assert result.returncode == 1
@@ -150,12 +180,25 @@ def test_pack_problems_name_line_column_and_field(case, expected):
 
 def test_a_former_id_must_be_free(tmp_path):
     """Not a current id, not the record's own, not another record's former id."""
-    result = run_generator("validate", "tests/fixtures/invalid/exemplars/former-ids-clash.yaml", "tests/fixtures/invalid/packs/broken-pack.yaml")
+    result = run_generator(
+        "validate",
+        "tests/fixtures/invalid/exemplars/former-ids-clash.yaml",
+        "tests/fixtures/invalid/packs/broken-pack.yaml",
+    )
     out = result.stdout
-    assert "former-ids-clash.yaml:5:5: $.former_ids[0]: 'warrington-family-support-model' is the current id of content/exemplars/warrington-family-support-model.yaml" in out
+    assert (
+        "former-ids-clash.yaml:5:5: $.former_ids[0]: 'warrington-family-support-model' is the current id of content/exemplars/warrington-family-support-model.yaml"
+        in out
+    )
     assert "former-ids-clash.yaml:6:5: $.former_ids[1]: 'former-ids-clash' is this record's current id" in out
-    assert "broken-pack.yaml:5:5: $.former_ids[0]: 'shared-old-name' is already a former id of tests/fixtures/invalid/exemplars/former-ids-clash.yaml" in out
-    assert "$.records[2].id: there is no exemplar with the id 'shared-old-name'; it was renamed: use its current id 'former-ids-clash'" in out
+    assert (
+        "broken-pack.yaml:5:5: $.former_ids[0]: 'shared-old-name' is already a former id of tests/fixtures/invalid/exemplars/former-ids-clash.yaml"
+        in out
+    )
+    assert (
+        "$.records[2].id: there is no exemplar with the id 'shared-old-name'; it was renamed: use its current id 'former-ids-clash'"
+        in out
+    )
 
 
 def test_pack_timings_are_checked_in_the_real_content(tmp_path):
@@ -169,14 +212,23 @@ def test_pack_timings_are_checked_in_the_real_content(tmp_path):
     pack.write_text(text.replace("    minutes: 25\n", "    minutes: 20\n", 1))
     result = run_generator("--root", str(project), "validate")
     assert result.returncode == 1
-    assert "$.duration_minutes: the activities take 10 + 15 + 20 + 15 + 10 + 15 = 85 minutes, but the duration is 90" in result.stdout
+    assert (
+        "$.duration_minutes: the activities take 10 + 15 + 20 + 15 + 10 + 15 = 85 minutes, but the duration is 90"
+        in result.stdout
+    )
 
 
 def test_a_schema_that_is_not_json_schema_is_reported_not_crashed_on(tmp_path):
     project = copy_project(tmp_path / "project")
     common = project / "schemas/common.schema.json"
-    common.write_text(common.read_text(encoding="utf-8").replace('"pattern": "^https?://"', '"pattern": "[unclosed"'), encoding="utf-8")
+    common.write_text(
+        common.read_text(encoding="utf-8").replace('"pattern": "^https?://"', '"pattern": "[unclosed"'),
+        encoding="utf-8",
+    )
     result = run_generator("--root", str(project), "validate")
     assert result.returncode == 1, result.stderr
-    assert "schemas/common.schema.json:1:1: $.$defs.url.pattern: not a valid JSON Schema: '[unclosed' is not a 'regex'" in result.stdout
+    assert (
+        "schemas/common.schema.json:1:1: $.$defs.url.pattern: not a valid JSON Schema: '[unclosed' is not a 'regex'"
+        in result.stdout
+    )
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr

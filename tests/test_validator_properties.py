@@ -5,12 +5,15 @@ import json
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT
 from generator.cli import main
+
+pytestmark = pytest.mark.slow  # many examples, each a whole validation
 
 VALID = yaml.safe_load((FIXTURES / "valid/exemplars/fixture-exemplar.yaml").read_text(encoding="utf-8"))
 
@@ -94,7 +97,34 @@ def test_mutated_records_get_an_answer(tmp_path_factory, text):
 @SETTINGS
 @given(data=st.data())
 def test_yaml_shaped_noise_gets_an_answer(tmp_path_factory, data):
-    pieces = st.sampled_from(["id: x\n", "- ", "  ", "&a ", "*a ", "!!python/object ", "? ", ": ", "{", "}", "[", "]", "'", '"',
-                              "\t", "#", "|\n", ">\n", "<<: ", "2023-02-30", "~", "\ufeff", "\u202e", "---\n", "...\n"])
+    pieces = st.sampled_from(
+        [
+            "id: x\n",
+            "- ",
+            "  ",
+            "&a ",
+            "*a ",
+            "!!python/object ",
+            "? ",
+            ": ",
+            "{",
+            "}",
+            "[",
+            "]",
+            "'",
+            '"',
+            "\t",
+            "#",
+            "|\n",
+            ">\n",
+            "<<: ",
+            "2023-02-30",
+            "~",
+            "\ufeff",
+            "\u202e",
+            "---\n",
+            "...\n",
+        ]
+    )
     text = "".join(data.draw(st.lists(pieces | st.text(max_size=5), max_size=40)))
     check_answer(_project(tmp_path_factory), text)

@@ -1,0 +1,322 @@
+"""The data model: the kinds of record, a record of each kind, and the corpus of valid records.
+
+Each kind is a Record subclass that carries its own facts (a frozen Kind) and answers, in
+its own way, the questions the rest of the generator asks of any record: where it is,
+what type it is, what it refers to. So a new kind means a class here, a schema and a
+template, and no `if kind == ...` anywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from .load import Document
+from .schemas import SchemaSet, Vocabulary
+
+PLACEHOLDER = "TODO"  # what `python -m generator new` writes where a value is still needed
+
+# A record path, as parts: ("impact", "figures", 0, "source").
+Parts = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What is fixed for every record of one kind."""
+
+    name: str  # "exemplar": its schema (schemas/<name>.schema.json), the word `new` and packs use
+    folder: str  # "exemplars": its folder under content/, its URL section and its data file
+    noun: str  # "exemplar": one record, in messages
+    label: str  # "Practice exemplar": a record's type on cards and pages
+    title: str  # "Practice exemplars": the collection, on listings and in the data files
+    description: str  # the collection in a sentence, for the data files
+    template: str  # the record page's template in generator/templates/
+    listing_template: str  # the template of the kind's index page
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.schema.json"
+
+
+class Record:
+    """One valid-YAML record file. Subclasses answer for their kind; these are the defaults."""
+
+    kind: ClassVar[Kind]
+
+    def __init__(self, doc: Document, schema_valid: bool = True):
+        self.doc = doc
+        self.schema_valid = schema_valid
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.doc.path.name}>"
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data  # type: ignore[return-value]  # check_project keeps only mappings
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def uri(self) -> str:
+        """The record's page in the docs folder."""
+        return f"{self.kind.folder}/{self.id}.md"
+
+    @property
+    def source_file(self) -> str:
+        """The file to edit for this record, from the repository root."""
+        return f"content/{self.kind.folder}/{self.id}.yaml"
+
+    @staticmethod
+    def listing_order(records: list[Record], vocabularies: dict[str, Vocabulary]) -> list[Record]:
+        return sorted(records, key=lambda r: r.data["title"].lower())
+
+    def type_label(self, vocabularies: dict[str, Vocabulary]) -> str:
+        return self.kind.label
+
+    @property
+    def type_term(self) -> str:
+        """The record's value in the finder's "Record type" facet."""
+        return self.kind.name
+
+    @property
+    def rating_level(self) -> str | None:
+        """Who checked the evidence (a rating-levels term), for kinds that carry a rating."""
+        return None
+
+    @property
+    def study_designs(self) -> list[str]:
+        return []
+
+    @property
+    def countries(self) -> list[str]:
+        return self.data.get("countries", [])
+
+    def place_parts(self, vocabularies: dict[str, Vocabulary]) -> list[str | None]:
+        """Where, from the most local part to the country; None for a part not given."""
+        return [vocabularies["countries"].label(c) for c in self.countries]
+
+    def card_facts(self, vocabularies: dict[str, Vocabulary]) -> list[tuple[str, str]]:
+        """Labelled facts for a card, before those the source does not state are left out."""
+        return []
+
+    @property
+    def organisation_names(self) -> list[str]:
+        return []
+
+    @property
+    def body(self) -> str:
+        """The main text the finder searches."""
+        return ""
+
+    @property
+    def figures(self) -> list[dict]:
+        return self.data.get("impact", {}).get("figures", [])
+
+    def references(self) -> Iterator[tuple[Parts, str, object]]:
+        """Every place the record names another record: (path, kind name of the target, target id)."""
+        for field_name, target_kind in REFERENCE_FIELDS.items():
+            targets = self.data.get(field_name)
+            if isinstance(targets, list):
+                yield from (((field_name, index), target_kind, target) for index, target in enumerate(targets))
+
+    def source_refs(self) -> Iterator[tuple[Parts, str]]:
+        """Every place the record names one of its own `sources`: (path, source id)."""
+        return iter(())
+
+
+# What a reference in one record may point at: field name -> the kind of its targets.
+REFERENCE_FIELDS = {"related_evidence": "evidence", "related_exemplars": "exemplar", "exemplars": "exemplar"}
+
+
+class Exemplar(Record):
+    kind = Kind(
+        name="exemplar",
+        folder="exemplars",
+        noun="exemplar",
+        label="Practice exemplar",
+        title="Practice exemplars",
+        description="Real local projects where schools, families and services worked together.",
+        template="exemplar.md.j2",
+        listing_template="exemplar_index.md.j2",
+    )
+
+    @staticmethod
+    def listing_order(records: list[Record], vocabularies: dict[str, Vocabulary]) -> list[Record]:
+        rank = vocabularies["rating-levels"].terms
+        return sorted(
+            records, key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower())
+        )
+
+    @property
+    def rating_level(self) -> str | None:
+        return self.data["evidence_rating"]["level"]
+
+    @property
+    def study_designs(self) -> list[str]:
+        return [self.data["evidence_rating"]["study_design"]]
+
+    @property
+    def countries(self) -> list[str]:
+        return [self.data["place"]["country"]]
+
+    def place_parts(self, vocabularies: dict[str, Vocabulary]) -> list[str | None]:
+        place = self.data["place"]
+        return [place.get("setting"), place["area"], vocabularies["countries"].label(place["country"])]
+
+    def card_facts(self, vocabularies: dict[str, Vocabulary]) -> list[tuple[str, str]]:
+        phases = ", ".join(vocabularies["phases"].label(p) for p in self.data.get("phases", []))
+        return [
+            ("Where", _joined(self.place_parts(vocabularies))),
+            ("When", self.data["period"]["as_stated"]),
+            ("Phase", phases),
+        ]
+
+    @property
+    def organisation_names(self) -> list[str]:
+        return [o["name"] for o in self.data["organisations"]]
+
+    @property
+    def body(self) -> str:
+        return self.data["what_was_done"]
+
+    def source_refs(self) -> Iterator[tuple[Parts, str]]:
+        data = self.data
+        sources_of = {
+            ("reach", "source"): data.get("reach", {}).get("source"),
+            ("cost", "source"): data.get("cost", {}).get("source"),
+            ("evidence_rating", "basis"): data.get("evidence_rating", {}).get("basis"),
+            ("reflective_questions", "quoted_from"): data.get("reflective_questions", {}).get("quoted_from"),
+        }
+        yield from ((path, ref) for path, ref in sources_of.items() if ref is not None)
+        for index, figure in enumerate(self.figures):
+            yield ("impact", "figures", index, "source"), figure["source"]
+        for index, quotation in enumerate(data.get("quotations", [])):
+            yield ("quotations", index, "source"), quotation["source"]
+
+
+class Evidence(Record):
+    kind = Kind(
+        name="evidence",
+        folder="evidence",
+        noun="evidence record",
+        label="Evidence summary",
+        title="Evidence summaries",
+        description="Research briefs, reviews, surveys, evaluations and guidance, with their key findings.",
+        template="evidence.md.j2",
+        listing_template="evidence_index.md.j2",
+    )
+
+    @staticmethod
+    def listing_order(records: list[Record], vocabularies: dict[str, Vocabulary]) -> list[Record]:
+        by_title = sorted(records, key=lambda r: r.data["title"].lower())
+        return sorted(by_title, key=lambda r: r.data["date"], reverse=True)
+
+    def type_label(self, vocabularies: dict[str, Vocabulary]) -> str:
+        return vocabularies["evidence-types"].label(self.data["type"])
+
+    @property
+    def type_term(self) -> str:
+        return self.data["type"]
+
+    @property
+    def study_designs(self) -> list[str]:
+        return [self.data["study_design"]] if "study_design" in self.data else []
+
+    def card_facts(self, vocabularies: dict[str, Vocabulary]) -> list[tuple[str, str]]:
+        return [
+            ("Published by", self.data["publisher"]),
+            ("Date", self.data["date"]),
+            ("Where", _joined(self.place_parts(vocabularies))),
+        ]
+
+    @property
+    def organisation_names(self) -> list[str]:
+        return [self.data["publisher"], *self.data.get("authors", [])]
+
+    @property
+    def body(self) -> str:
+        return " ".join(self.data["key_findings"])
+
+
+class Pack(Record):
+    kind = Kind(
+        name="pack",
+        folder="packs",
+        noun="session pack",
+        label="Session pack",
+        title="Session packs",
+        description="Ready-made staff development sessions built from the exemplars and evidence.",
+        template="pack.md.j2",
+        listing_template="pack_index.md.j2",
+    )
+
+    def references(self) -> Iterator[tuple[Parts, str, object]]:
+        yield from super().references()
+        if isinstance(self.data.get("records"), list):
+            for index, item in enumerate(self.data["records"]):
+                if isinstance(item, dict) and item.get("kind") in KINDS:
+                    yield ("records", index, "id"), item["kind"], item.get("id")
+
+    def source_refs(self) -> Iterator[tuple[Parts, str]]:
+        for index, activity in enumerate(self.data["activities"]):
+            if "quotation" in activity:
+                yield ("activities", index, "quotation", "source"), activity["quotation"]["source"]
+
+
+def _joined(parts: list[str | None]) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+# The registry: every kind of record, by name, in the order pages and data list them.
+RECORD_CLASSES: dict[str, type[Record]] = {cls.kind.name: cls for cls in (Exemplar, Evidence, Pack)}
+KINDS: dict[str, Kind] = {name: cls.kind for name, cls in RECORD_CLASSES.items()}
+KIND_BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
+
+
+def record_of(kind: Kind, doc: Document, schema_valid: bool = True) -> Record:
+    return RECORD_CLASSES[kind.name](doc, schema_valid)
+
+
+@dataclass
+class Corpus:
+    """The valid records, by kind name and id, with the schemas and vocabularies they follow."""
+
+    root: Path
+    schema_set: SchemaSet
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {name: {} for name in KINDS})
+
+    @classmethod
+    def of(cls, root: Path, schema_set: SchemaSet, records: list[Record]) -> Corpus:
+        corpus = cls(root, schema_set)
+        for record in records:
+            corpus.records[record.kind.name][record.id] = record
+        return corpus
+
+    @property
+    def vocabularies(self) -> dict[str, Vocabulary]:
+        return self.schema_set.vocabularies
+
+    @property
+    def exemplars(self) -> dict[str, Record]:
+        return self.records["exemplar"]
+
+    @property
+    def evidence(self) -> dict[str, Record]:
+        return self.records["evidence"]
+
+    @property
+    def packs(self) -> dict[str, Record]:
+        return self.records["pack"]
+
+    def all_records(self) -> list[Record]:
+        return [r for records in self.records.values() for r in records.values()]
+
+    def epoch(self) -> int:
+        """The newest record date as a Unix time: a build date that depends on the content only."""
+        newest = max((r.data["dates"]["updated"] for r in self.all_records()), default="1970-01-01")
+        return int(datetime.datetime.fromisoformat(newest).replace(tzinfo=datetime.UTC).timestamp())
