@@ -3,8 +3,10 @@
 The finder page (/find/) downloads, before its first result:
 
 - finder/facets.json: which record has which facet value, as one bitset per value, each
-  record's update date, and the index's manifest. Filtering, counting and sorting need
-  nothing else, and it stays small: N/8 bytes per facet value, 2 bytes per date.
+  record's update date, the index's manifest, and the characters lunr.py splits words at
+  (SEPARATOR), so that the page splits a query as the records were split. Filtering,
+  counting and sorting need nothing else, and it stays small: N/8 bytes per facet value,
+  2 bytes per date.
 - finder/lunr.js: the lunr.js that lunr.py targets, copied from the installed MkDocs.
 - finder/index/<n>.json: only the index shards that hold the words typed. The index is
   built by lunr.py and cut into shards of contiguous terms; a shard holds, for each of its
@@ -142,12 +144,24 @@ def _text(site, record) -> dict[str, str]:
     }
 
 
+def _character_class(chars: str) -> str:
+    """A regular-expression character class of exactly `chars`, read the same by Python's re
+    and JavaScript's RegExp (with or without the u flag): ASCII letters and digits as they
+    are, every other character as \\uXXXX."""
+    assert all(ord(c) <= 0xFFFF for c in chars), "\\uXXXX writes only the Basic Multilingual Plane"
+    return "[" + "".join(c if c.isascii() and c.isalnum() else f"\\u{ord(c):04x}" for c in chars) + "]"
+
+
+# The characters lunr.py splits text into words at. The manifest carries it, and the page
+# splits the words of a query, and the text it highlights, at the same characters.
+SEPARATOR = _character_class(SEPARATOR_CHARS)
+
 # lunr's default indexing pipeline (trim, drop stop words, stem) maps each word on its own,
 # the same way wherever it occurs. Running it once per distinct word, rather than once per
 # occurrence, and handing lunr the words already split (lunr takes a list as tokens; its
 # own tokenizer walks a string a character at a time) gives the same index several times
 # faster. The search pipeline, which lunr.js runs on queries, is lunr's own.
-_SEPARATORS = re.compile(f"[{re.escape(SEPARATOR_CHARS)}]+")
+_SEPARATORS = re.compile(SEPARATOR + "+")
 _INDEXING = Pipeline()
 _INDEXING.add(trimmer, stop_word_filter, stemmer)
 
@@ -347,6 +361,7 @@ def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, s
         "ratingRank": {level: term["rank"] for level, term in site.vocab["rating-levels"].terms.items()},
         "updated": _days([r.data["dates"]["updated"] for r in all_records]),
         "index": index_entry,
+        "separator": SEPARATOR,
     }
     # Data files change together; their content hash lets the page ask for this build's
     # files rather than ones a browser cached from an earlier build.

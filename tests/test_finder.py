@@ -10,7 +10,7 @@ import pytest
 from lunr.query import Query, QueryPresence
 from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
-from lunr.tokenizer import Tokenizer
+from lunr.tokenizer import SEPARATOR_CHARS, Tokenizer
 from lunr.trimmer import trimmer
 
 from conftest import ROOT, copy_project, real_corpus, run_generator, serve
@@ -189,11 +189,13 @@ def test_the_url_reproduces_the_view_after_a_reload_and_in_a_new_page(browser, s
     assert ranks == sorted(ranks), "sorted by rating, strongest first, evidence after exemplars"
 
     def same_view(view):
+        # The form is filled in from the address once the finder's data has loaded, after
+        # the page's load event, which is all that reload() waits for: results first.
+        assert settle(view, expected, "parents") == ids
         assert view.input_value(BOX) == "parents"
         assert view.is_checked("#ww-f-theme-family-support")
         assert view.locator("#ww-f-theme-parental-engagement").is_checked() is False
         assert view.input_value("#ww-finder-sort") == "rating"
-        assert settle(view, expected, "parents") == ids
 
     page.reload()
     same_view(page)
@@ -292,6 +294,33 @@ def test_lunr_js_loads_a_lunr_py_index_and_ranks_as_lunr_py_does(browser, site_u
         assert [ref for ref, _ in theirs] == [ref for ref, _ in ours], query
         assert [round(score, 9) for _, score in theirs] == [round(score, 9) for _, score in ours], query
     page.close()
+
+
+def test_the_page_splits_and_trims_words_as_lunr_py_does(browser, site_url):
+    """The page splits words at the separator in the manifest, which is lunr.py's, both the
+    words of a query and the text it highlights; lunr.js's own separator (any white space
+    or hyphen) would differ, at a non-breaking or an em space for one."""
+    texts = ["Multi-agency\u00a0working, (parents') evenings", "school\u2003home\u2013links -- and\tthe\nend",
+             "Year 7: transition\u3000support\u00a0\u00a0for\u2028families", "  ", "The and of"]
+    expected = []
+    for text in texts:
+        tokens = [trimmer(token) for token in Tokenizer(text)]
+        expected.append([str(token) for token in tokens if stop_word_filter(token) is not None])
+    page = open_finder(browser, site_url)
+    found = page.evaluate("""async ([url, texts]) => {
+        const index = await FinderIndex.load(url);
+        const words = await Promise.all(texts.map((text) => index.words(text)));
+        const separators = [];
+        for (let c = 0; c < 0x10000; c++) {
+            if ((await index.words("x" + String.fromCharCode(c) + "y")).length === 2) separators.push(String.fromCharCode(c));
+        }
+        const marked = index.highlight("Parents\u00a0and\u2003parents-day", new Set(["parent"]));
+        return { words, separators, marked };
+    }""", [site_url + "finder/facets.json", texts])
+    assert found["words"] == expected
+    assert set(found["separators"]) == set(SEPARATOR_CHARS)
+    assert found["marked"] == ["", "Parents", "\u00a0and\u2003parents-day"]
+    close(page)
 
 
 @pytest.mark.parametrize("text", ["attendance", "parents", "school home", "transition"])

@@ -4,6 +4,7 @@ import base64
 import datetime
 import json
 import multiprocessing
+import re
 import signal
 import struct
 import subprocess
@@ -15,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import lunr as lunr_py
+from lunr.tokenizer import SEPARATOR_CHARS, Tokenizer
 
 from conftest import ROOT, real_corpus
 from generator import finder
@@ -34,6 +36,18 @@ def test_lunr_py_targets_the_lunr_js_that_mkdocs_ships():
 
 def test_the_site_ships_mkdocs_lunr_js_unchanged(site_dir):
     assert (site_dir / "finder" / "lunr.js").read_bytes() == finder.lunr_js()
+
+
+def test_the_manifest_gives_lunr_py_word_separator(site_dir):
+    # The page splits a query, and the text it highlights, at the manifest's separator:
+    # it must be exactly the characters lunr.py's tokenizer splits the records at.
+    manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
+    separator = re.compile(manifest["separator"])
+    assert {chr(c) for c in range(0x10000) if separator.fullmatch(chr(c))} == set(SEPARATOR_CHARS)
+    assert re.fullmatch(r"\[(\\u[0-9a-f]{4}|[A-Za-z0-9])+\]", manifest["separator"]), "read alike by Python and JavaScript"
+    text = "Multi-agency\u00a0work,\tparents' evenings\u2003(year 7) school\u2013home  -- end"
+    assert [word for word in re.split(manifest["separator"] + "+", text.lower()) if word] == \
+        [str(token) for token in Tokenizer(text)]
 
 
 def _decode_shards(site_dir, manifest):
