@@ -43,7 +43,7 @@ def _index(site, records, fields, positional: bool) -> tuple[dict, float]:
 
 
 def query_bytes(shards: list[list], text: str) -> int:
-    """Bytes of the shards the page fetches for the words of `text` (see finder.js)."""
+    """Bytes of the shards the page fetches for the words of `text` (see finder-index.js)."""
     firsts = [shard[0][0] for shard in shards]
     sizes = [len(_json(shard)) for shard in shards]
     wanted = set()

@@ -300,14 +300,20 @@ def test_the_page_splits_and_trims_words_as_lunr_py_does(browser, site_url):
     """The page splits words at the separator in the manifest, which is lunr.py's, both the
     words of a query and the text it highlights; lunr.js's own separator (any white space
     or hyphen) would differ, at a non-breaking or an em space for one."""
-    texts = ["Multi-agency\u00a0working, (parents') evenings", "school\u2003home\u2013links -- and\tthe\nend",
-             "Year 7: transition\u3000support\u00a0\u00a0for\u2028families", "  ", "The and of"]
+    texts = [
+        "Multi-agency\u00a0working, (parents') evenings",
+        "school\u2003home\u2013links -- and\tthe\nend",
+        "Year 7: transition\u3000support\u00a0\u00a0for\u2028families",
+        "  ",
+        "The and of",
+    ]
     expected = []
     for text in texts:
         tokens = [trimmer(token) for token in Tokenizer(text)]
         expected.append([str(token) for token in tokens if stop_word_filter(token) is not None])
     page = open_finder(browser, site_url)
-    found = page.evaluate("""async ([url, texts]) => {
+    found = page.evaluate(
+        """async ([url, texts]) => {
         const index = await FinderIndex.load(url);
         const words = await Promise.all(texts.map((text) => index.words(text)));
         const separators = [];
@@ -316,7 +322,9 @@ def test_the_page_splits_and_trims_words_as_lunr_py_does(browser, site_url):
         }
         const marked = index.highlight("Parents\u00a0and\u2003parents-day", new Set(["parent"]));
         return { words, separators, marked };
-    }""", [site_url + "finder/facets.json", texts])
+    }""",
+        [site_url + "finder/facets.json", texts],
+    )
     assert found["words"] == expected
     assert set(found["separators"]) == set(SEPARATOR_CHARS)
     assert found["marked"] == ["", "Parents", "\u00a0and\u2003parents-day"]

@@ -44,10 +44,13 @@ def test_the_manifest_gives_lunr_py_word_separator(site_dir):
     manifest = json.loads((site_dir / "finder" / "facets.json").read_text(encoding="utf-8"))
     separator = re.compile(manifest["separator"])
     assert {chr(c) for c in range(0x10000) if separator.fullmatch(chr(c))} == set(SEPARATOR_CHARS)
-    assert re.fullmatch(r"\[(\\u[0-9a-f]{4}|[A-Za-z0-9])+\]", manifest["separator"]), "read alike by Python and JavaScript"
+    assert re.fullmatch(r"\[(\\u[0-9a-f]{4}|[A-Za-z0-9])+\]", manifest["separator"]), (
+        "read alike by Python and JavaScript"
+    )
     text = "Multi-agency\u00a0work,\tparents' evenings\u2003(year 7) school\u2013home  -- end"
-    assert [word for word in re.split(manifest["separator"] + "+", text.lower()) if word] == \
-        [str(token) for token in Tokenizer(text)]
+    assert [word for word in re.split(manifest["separator"] + "+", text.lower()) if word] == [
+        str(token) for token in Tokenizer(text)
+    ]
 
 
 def _decode_shards(site_dir, manifest):
