@@ -240,6 +240,7 @@ def _cross_record_checks(
         problems.extend(_check_references(known, former, record))
         if record.schema_valid:
             problems.extend(_check_sources(record))
+            problems.extend(_check_passages(record))
             problems.extend(_check_dates(record))
             problems.extend(_check_pack(record))
     return list(first_seen.values()), problems
@@ -329,6 +330,64 @@ def _check_sources(record: Record) -> list[Problem]:
     for index in headlines[1:]:
         problems.append(
             record.doc.problem(("impact", "figures", index, "headline"), "only one figure may be the headline")
+        )
+    return problems
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _states(passage: str, value: str) -> bool:
+    """Whether a passage holds the value word for word, and not as part of a longer number
+    or word ("12" is not in "120")."""
+    return re.search(rf"(?<!\w){re.escape(_words(value))}(?!\w)", _words(passage)) is not None
+
+
+def _states_number(passage: str, number: float) -> bool:
+    """Whether a passage gives the number in figures, with or without thousands separators."""
+    whole = int(number) if float(number).is_integer() else None
+    forms = {f"{whole:,}", str(whole)} if whole is not None else {str(number)}
+    return any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", passage) for form in forms)
+
+
+def _check_passages(record: Record) -> list[Problem]:
+    """A figure, a reach and a cost must appear in the passage of the source quoted for
+    them: the record carries its own evidence, so anyone can check it without the source."""
+    problems = []
+    for index, figure in enumerate(record.figures):
+        if not _states(figure["as_stated"], figure["value"]):
+            problems.append(
+                record.doc.problem(
+                    ("impact", "figures", index, "as_stated"),
+                    f"the figure {quote(figure['value'])} ({figure['measures']}) is not in its source passage; "
+                    "copy the sentence of the source that states it, word for word, or correct the value",
+                )
+            )
+    reach, cost = record.data.get("reach", {}), record.data.get("cost", {})
+    if "count" in reach and not _states_number(reach["as_stated"], reach["count"]):
+        problems.append(
+            record.doc.problem(
+                ("reach", "as_stated"),
+                f"the reach count {reach['count']:,} is not in the reach as stated; "
+                "quote the source's words that give the number, or correct the count",
+            )
+        )
+    if "amount" in cost and not _states_number(cost["as_stated"], cost["amount"]):
+        problems.append(
+            record.doc.problem(
+                ("cost", "as_stated"),
+                f"the cost amount {cost['amount']:,} is not in the cost as stated; "
+                "quote the source's words that give the amount, or correct it",
+            )
+        )
+    if "per_family_as_stated" in cost and not _states(cost["as_stated"], cost["per_family_as_stated"]):
+        problems.append(
+            record.doc.problem(
+                ("cost", "per_family_as_stated"),
+                f"{quote(cost['per_family_as_stated'])} is not in the cost as stated; "
+                "copy the cost per family exactly as the source words it there",
+            )
         )
     return problems
 

@@ -6,8 +6,11 @@ import contextlib
 import functools
 import http.server
 import io
+import os
 import shutil
 import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -30,6 +33,36 @@ CHROMIUM_FLAGS = [
 
 
 PROJECT_PARTS = ("content", "schemas", "docs", "overrides")
+
+
+class ReadOutsideTheRepository(RuntimeError):  # not an OSError, which glob and others swallow
+    """A test, or the code it runs, reached for a file beside the repository."""
+
+
+def _beside_the_repository(path) -> str | None:
+    """The path, if it lies in the folder that holds the repository but not in the
+    repository itself (nor in the temporary folder, which may be that same folder)."""
+    if isinstance(path, int):
+        return None  # a file descriptor: already open
+    resolved = os.path.abspath(os.fsdecode(path))
+    inside = (str(ROOT), tempfile.gettempdir())
+    if resolved.startswith(str(ROOT.parent) + os.sep) and not any(
+        resolved == folder or resolved.startswith(folder + os.sep) for folder in inside
+    ):
+        return resolved
+    return None
+
+
+def _refuse_reads_beside_the_repository(event: str, args: tuple) -> None:
+    """The suite must pass in a fresh clone with nothing beside it: whatever sits next to
+    this checkout (source documents, other projects) is not the project's to read."""
+    if event in ("open", "os.listdir", "os.scandir") and args:
+        path = _beside_the_repository(args[0])
+        if path is not None:
+            raise ReadOutsideTheRepository(f"tests must not read outside the repository: {path}")
+
+
+sys.addaudithook(_refuse_reads_beside_the_repository)
 
 
 def pytest_collection_modifyitems(items):

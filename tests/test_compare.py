@@ -96,16 +96,6 @@ def test_the_page_says_costs_are_on_different_bases_and_how_figures_were_worked_
             assert f"({data['reach']['count']:,})" in worked
 
 
-def test_stated_costs_per_family_are_the_sources_own_words():
-    seeds = re.sub(
-        r"\s+", " ", " ".join(p.read_text(encoding="utf-8") for p in (ROOT.parent / "shared" / "seeds").glob("*.txt"))
-    )
-    stated = [d["cost"]["per_family_as_stated"] for d in EXEMPLARS.values() if "per_family_as_stated" in d["cost"]]
-    assert stated
-    for value in stated:
-        assert value in seeds
-
-
 def _column(page, name: str) -> list[str]:
     index = COLUMNS.index(name)
     return page.eval_on_selector_all(

@@ -92,6 +92,46 @@ def test_new_scaffold_names_its_placeholders_then_passes_once_filled(project, ki
     assert result.returncode == 0, result.stdout
 
 
+def test_a_contributors_exemplar_with_its_own_source_is_checked_against_its_own_passages(project):
+    """A record from another council, citing a document we do not hold: its figures are
+    checked against the passages it quotes, so it passes when they match and gets a clear
+    validation error, naming the figure, when one does not."""
+    result = run_generator("--root", str(project), "new", "exemplar", "--title", "Home link team")
+    assert result.returncode == 0, result.stderr
+    path = project / "content/exemplars/home-link-team.yaml"
+    round_trip = YAML()
+    record = round_trip.load(path.read_text(encoding="utf-8"))
+    _fill_placeholders(record)
+    record["sources"][0].update(
+        {"id": "annual-report", "title": "Home link service: annual report", "publisher": "A council"}
+    )
+    passage = (
+        "The service employed eleven Home Link Workers in its first year, reduced to eight and a manager in its second."
+    )
+    figure = record["impact"]["figures"][0]
+    figure.update({"value": "eleven Home Link Workers", "as_stated": passage, "source": "annual-report"})
+    for key in ("reach", "cost"):
+        record[key]["source"] = "annual-report"
+    if "basis" in record["evidence_rating"]:
+        record["evidence_rating"]["basis"] = "annual-report"
+
+    def validate() -> str:
+        with path.open("w", encoding="utf-8") as stream:
+            round_trip.dump(record, stream)
+        result = run_generator("--root", str(project), "validate", str(path))
+        return result.stdout if result.returncode else ""
+
+    assert validate() == ""
+    figure["value"] = "twelve Home Link Workers"
+    problems = validate().splitlines()
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "$.impact.figures[0].as_stated: the figure 'twelve Home Link Workers' (Filled in by the test with enough words "
+        "to pass every minimum length in the schema.) is not in its source passage; copy the sentence of the source "
+        "that states it, word for word, or correct the value"
+    )
+
+
 def test_new_refuses_to_overwrite_or_reuse_an_id(project):
     existing = project / "content/exemplars/nottingham-parent-counsellor.yaml"
     before = existing.read_bytes()

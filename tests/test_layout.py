@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import generator
-from conftest import ROOT
+from conftest import ROOT, ReadOutsideTheRepository
 
 
 def test_the_package_map_names_every_module_and_no_other():
@@ -31,3 +33,15 @@ def test_the_readme_points_at_the_map_and_stays_a_front_door():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "generator/__init__.py" in readme
     assert len(readme.encode("utf-8")) < 7_000, "keep the README the front door; put detail in docs/"
+
+
+def test_nothing_beside_the_repository_can_be_read_by_the_suite(tmp_path):
+    """conftest.py refuses, in every test process, any read of a file beside this checkout:
+    the suite must pass in a fresh clone with nothing next to it."""
+    beside = ROOT.parent / "anything-beside-the-repository.txt"
+    with pytest.raises(ReadOutsideTheRepository, match="tests must not read outside the repository"):
+        beside.open(encoding="utf-8")
+    with pytest.raises(ReadOutsideTheRepository, match="tests must not read outside the repository"):
+        list(ROOT.parent.glob("*/seeds/*.txt"))
+    (tmp_path / "inside.txt").write_text("the temporary folder is fine", encoding="utf-8")
+    assert (ROOT / "README.md").read_text(encoding="utf-8")
