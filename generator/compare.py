@@ -79,8 +79,6 @@ def place(site, record: Record) -> str:
 def sort_values(site, record: Record) -> dict[str, str]:
     """What each column sorts by: numbers where the record has them, blank where it does not."""
     data = record.data
-    ratings = list(site.vocab["rating-levels"].terms)
-    designs = list(site.vocab["study-designs"].terms)
     derived = cost_per_family(record).derived
     headline = site.headline(record)
     return {
@@ -90,6 +88,6 @@ def sort_values(site, record: Record) -> dict[str, str]:
         "cost": str(data["cost"].get("amount", "")),
         "per_family": str(derived.value) if derived else "",
         "headline": headline["value"].lower() if headline else "",
-        "rating": str(ratings.index(data["evidence_rating"]["level"])),
-        "design": str(designs.index(data["evidence_rating"]["study_design"])),
+        "strength": str(site.strength(record) if site.strength(record) is not None else -1),
+        "checked": str(site.vocab["rating-levels"].terms[site.checked(record)]["rank"]),
     }

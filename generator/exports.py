@@ -129,7 +129,8 @@ CSV_COLUMNS = [
     Column("cost_funding", "Who paid, if the source says.", lambda s, r: r.data["cost"].get("funding")),
     Column(
         "headline_figure",
-        "The headline figure, exactly as its source states it.",
+        "The headline outcome (the figure marked headline, else the first outcome), exactly as its source "
+        "states it; empty when no outcome was measured.",
         lambda s, r: _headline(s, r, "value"),
     ),
     Column("headline_figure_measures", "What the headline figure measures.", lambda s, r: _headline(s, r, "measures")),
@@ -139,15 +140,21 @@ CSV_COLUMNS = [
         lambda s, r: len(r.data["impact"]["figures"]),
     ),
     Column(
-        "rating_level",
-        "Evidence rating level (a term id from rating-levels).",
-        lambda s, r: r.data["evidence_rating"]["level"],
+        "evidence_strength",
+        "Strength of evidence, 0 to 4: that of the strongest study design behind the outcomes (see study-designs).",
+        lambda s, r: s.strength(r),
     ),
     Column(
-        "study_design",
-        "The study design behind the claims (a term id from study-designs).",
-        lambda s, r: r.data["evidence_rating"]["study_design"],
+        "study_designs",
+        "The study designs behind the outcome claims (term ids from study-designs).",
+        lambda s, r: _join(r.data["evidence_rating"]["study_designs"]),
     ),
+    Column(
+        "checked",
+        "Who checked it: the rating level (a term id from rating-levels), a separate signal from strength.",
+        lambda s, r: r.data["evidence_rating"]["level"],
+    ),
+    Column("evidence_year", "The year of the newest evidence behind the outcomes.", lambda s, r: r.evidence_year),
     Column("rated_by", "Who assigned the rating level.", lambda s, r: r.data["evidence_rating"]["rated_by"]),
     Column("rated_on", "When the rating was given, if known.", lambda s, r: r.data["evidence_rating"].get("rated_on")),
     Column("related_evidence", "Ids of related evidence records.", lambda s, r: _join(r.data.get("related_evidence"))),
@@ -219,7 +226,12 @@ def vocabularies_json(site: Site) -> str:
             "title": "Vocabularies",
             "licence": LICENCE,
             "vocabularies": {
-                v.id: {"title": v.title, "description": v.description, "terms": list(v.terms.values())}
+                v.id: {
+                    "title": v.title,
+                    "description": v.description,
+                    **({"notice": v.notice} if v.notice else {}),
+                    "terms": list(v.terms.values()),
+                }
                 for v in site.vocab.values()
             },
         }

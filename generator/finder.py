@@ -310,11 +310,15 @@ def _card(site, record) -> dict:
         "facts": facts,
     }
     card["type"] = site.kind_label(record)
-    if record.rating_level:
-        card["rating"] = [record.rating_level, site.label("rating-levels", record.rating_level)]
+    card["year"] = record.evidence_year
+    strength, design = site.strength(record), site.strength_design(record)
+    card["strength"] = [strength, site.label("study-designs", design) if design else "No claim of impact"]
+    card["checked"] = [site.checked(record), site.label("rating-levels", site.checked(record))]
     headline = site.headline(record)
     if headline:
         card["figure"] = [headline["value"], headline["measures"]]
+    elif "impact" in data:
+        card["figure"] = None  # a practice with no outcome measured says so
     return card
 
 
@@ -331,11 +335,26 @@ def lunr_js_version(source: bytes) -> str:
     return match.group(1).decode("ascii") if match else ""
 
 
+def _uint16(numbers: list[int]) -> str:
+    """Whole numbers up to 65,535, two bytes each (little-endian), base64-encoded."""
+    return base64.b64encode(struct.pack(f"<{len(numbers)}H", *numbers)).decode("ascii")
+
+
+def _strongest_first(site, all_records: list) -> str:
+    """Each record's place when sorted strongest evidence first, then the most outside
+    checking (exemplars and evidence together): the finder's "strongest evidence" sort."""
+    order = sorted(range(len(all_records)), key=lambda n: all_records[n].evidence_order(site.vocab))
+    places = [0] * len(all_records)
+    for place, n in enumerate(order):
+        places[n] = min(place, 0xFFFF)
+    return _uint16(places)
+
+
 def _days(dates: list[str]) -> str:
     """Dates as days since 2000, two bytes each (little-endian), base64-encoded: enough
     to sort by date in the page, in a third of the bytes of a list of numbers."""
     days = [(datetime.date.fromisoformat(d) - datetime.date(2000, 1, 1)).days for d in dates]
-    return base64.b64encode(struct.pack(f"<{len(days)}H", *(min(max(d, 0), 0xFFFF) for d in days))).decode("ascii")
+    return _uint16([min(max(d, 0), 0xFFFF) for d in days])
 
 
 def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, str | bytes]:
@@ -358,7 +377,7 @@ def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, s
             }
             for facet in facets(site)
         },
-        "ratingRank": {level: term["rank"] for level, term in site.vocab["rating-levels"].terms.items()},
+        "strongest": _strongest_first(site, all_records),
         "updated": _days([r.data["dates"]["updated"] for r in all_records]),
         "index": index_entry,
         "separator": SEPARATOR,

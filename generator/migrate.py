@@ -16,18 +16,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .fields import record_fields
 from .model import KINDS
 from .problems import display_path
 from .schemas import SchemaSet
 
-# MIGRATIONS[kind][n] turns a record of schema version n into version n + 1, in place.
-# Every kind is at version 1 today, so there is nothing to migrate yet; the first change
-# that renames, moves or reshapes a field adds its function here, with a test.
 Migration = Callable[[CommentedMap], None]
-MIGRATIONS: dict[str, dict[int, Migration]] = {}
+
+
+def exemplar_1_to_2(record: CommentedMap) -> None:
+    """Version 2 lists the study designs behind the outcomes (a record may state more than
+    one), and only an outcome figure may be the headline: an output is not impact."""
+    rating = record.get("evidence_rating")
+    if isinstance(rating, CommentedMap) and "study_design" in rating:
+        position = list(rating).index("study_design")
+        design = rating.pop("study_design")
+        rating.insert(position, "study_designs", CommentedSeq([design]))
+    impact = record.get("impact")
+    for figure in impact.get("figures") or [] if isinstance(impact, CommentedMap) else []:
+        if isinstance(figure, CommentedMap) and figure.get("headline") and figure.get("kind") != "outcome":
+            del figure["headline"]
+
+
+# MIGRATIONS[kind][n] turns a record of schema version n into version n + 1, in place.
+# A change that renames, moves or reshapes a field adds its function here, with a test.
+MIGRATIONS: dict[str, dict[int, Migration]] = {"exemplar": {1: exemplar_1_to_2}}
 
 
 @dataclass

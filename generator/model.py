@@ -90,7 +90,25 @@ class Record:
 
     @property
     def study_designs(self) -> list[str]:
+        """The designs of the studies behind the record's claims (study-designs terms)."""
         return []
+
+    def strength(self, vocabularies: dict[str, Vocabulary]) -> int | None:
+        """How strong the evidence is, 0 to 4: the strongest design behind the record's
+        claims. None where no design makes a claim of impact."""
+        designs = vocabularies["study-designs"].terms
+        return max((designs[d]["strength"] for d in self.study_designs if "strength" in designs[d]), default=None)
+
+    def evidence_order(self, vocabularies: dict[str, Vocabulary]) -> tuple[int, int]:
+        """Strongest evidence first, then the most outside checking: a sort key."""
+        strength = self.strength(vocabularies)
+        level = vocabularies["rating-levels"].terms.get(self.rating_level or "not-rated", {})
+        return (1 if strength is None else -strength, level.get("rank", 99))  # no claim of impact: last
+
+    @property
+    def evidence_year(self) -> int | None:
+        """The year of the newest evidence behind the record, where the record gives it."""
+        return None
 
     @property
     def countries(self) -> list[str]:
@@ -147,10 +165,7 @@ class Exemplar(Record):
 
     @staticmethod
     def listing_order(records: list[Record], vocabularies: dict[str, Vocabulary]) -> list[Record]:
-        rank = vocabularies["rating-levels"].terms
-        return sorted(
-            records, key=lambda r: (rank[r.data["evidence_rating"]["level"]]["rank"], r.data["title"].lower())
-        )
+        return sorted(records, key=lambda r: (*r.evidence_order(vocabularies), r.data["title"].lower()))
 
     @property
     def rating_level(self) -> str | None:
@@ -158,7 +173,17 @@ class Exemplar(Record):
 
     @property
     def study_designs(self) -> list[str]:
-        return [self.data["evidence_rating"]["study_design"]]
+        return self.data["evidence_rating"]["study_designs"]
+
+    @property
+    def evidence_year(self) -> int | None:
+        """As the rating states it, or else the latest year of the period or of a source."""
+        stated = self.data["evidence_rating"].get("evidence_year")
+        if stated is not None:
+            return stated
+        period = self.data["period"]
+        dates = [period.get("end"), period.get("start"), *(s.get("date") for s in self.data["sources"])]
+        return max((int(d[:4]) for d in dates if d), default=None)
 
     @property
     def countries(self) -> list[str]:
@@ -226,6 +251,10 @@ class Evidence(Record):
     @property
     def study_designs(self) -> list[str]:
         return [self.data["study_design"]] if "study_design" in self.data else []
+
+    @property
+    def evidence_year(self) -> int | None:
+        return int(self.data["date"][:4])
 
     def card_facts(self, vocabularies: dict[str, Vocabulary]) -> list[tuple[str, str]]:
         return [

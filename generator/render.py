@@ -18,7 +18,7 @@ from .fields import record_fields, walk
 from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
 from .model import KINDS, Corpus
 from .redirects import render_redirects
-from .site import FRAMEWORKS, LICENCE, SITE_NAME, GeneratedFile, Site, clock, relative_url
+from .site import FRAMEWORKS, LICENCE, OLD_EVIDENCE_YEARS, SITE_NAME, GeneratedFile, Site, clock, relative_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,6 +46,7 @@ def environment(site: Site) -> Environment:
         compare=compare,
         exports=exports,
         kinds=KINDS,
+        old_evidence_years=OLD_EVIDENCE_YEARS,
         site_name=SITE_NAME,
         licence=LICENCE,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from .fields import record_fields, walk
+from .migrate import current_version
 from .model import KINDS, PLACEHOLDER, Corpus
 from .render import TEMPLATES
 
@@ -54,7 +55,7 @@ def scaffold(corpus: Corpus, kind: str, title: str, today: datetime.date) -> tup
         loader=FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
     )
     prefilled = {
-        "schema_version": "1",
+        "schema_version": str(current_version(corpus.schema_set, kind)),
         "id": record_id,
         "title": json.dumps(title, ensure_ascii=False),
         "dates.published": f'"{today.isoformat()}"',

@@ -52,6 +52,7 @@ class Vocabulary:
     description: str
     terms: dict[str, dict]  # term id -> the term's fields, in file order
     source: Path
+    notice: str | None = None  # shown on every page of the vocabulary
 
     def label(self, term_id: str) -> str:
         term = self.terms.get(term_id)
@@ -179,7 +180,9 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
             if term["id"] in terms:
                 problems.append(doc.problem(("terms", index, "id"), f"duplicate term '{term['id']}'"))
             terms[term["id"]] = term
-        result.vocabularies[data["id"]] = Vocabulary(data["id"], data["title"], data["description"], terms, path)
+        result.vocabularies[data["id"]] = Vocabulary(
+            data["id"], data["title"], data["description"], terms, path, data.get("notice")
+        )
         documents.append(doc)
 
     # The SHANARRI crosswalk must point at real Every Child Matters terms.

@@ -4,6 +4,7 @@ as templates ask for it (labels, links between records, listings).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +16,10 @@ from .model import RECORD_CLASSES, REFERENCE_FIELDS, Corpus, Kind, Record
 FRAMEWORKS = {"every-child-matters": "ecm-outcomes", "shanarri": "shanarri"}
 FRAMEWORK_FIELD = {"ecm-outcomes": "ecm", "shanarri": "shanarri"}
 FEATURED_COUNT = 3
+# Evidence older than this many years carries a notice that policy and practice may have
+# changed since. Counted from the newest record date, not the clock, so builds repeat.
+OLD_EVIDENCE_YEARS = 10
+STRENGTH_STEPS = 4  # the strength scale runs from 0 to this (study-designs.yaml)
 SITE_NAME = "What works for schools and families"
 EDITORS = "What Works editors"  # the corporate author of every page, as in exemplars' rated_by
 # The licence of the content (records, pages, downloads); the code is MIT (pyproject.toml).
@@ -131,7 +136,42 @@ class Site:
         ]
 
     def headline(self, record: Record) -> dict | None:
-        return next((f for f in record.figures if f.get("headline")), None)
+        """The figure that shows what changed: the one marked as headline, else the first outcome."""
+        marked = next((f for f in record.figures if f.get("headline")), None)
+        return marked or next((f for f in record.figures if f["kind"] == "outcome"), None)
+
+    # The two evidence signals, kept apart: how strong the evidence is, and who checked it.
+
+    def strength(self, record: Record) -> int | None:
+        return record.strength(self.vocab)
+
+    def strength_design(self, record: Record) -> str | None:
+        """The study design that sets the record's strength: its strongest."""
+        designs = self.vocab["study-designs"].terms
+        rated = [d for d in record.study_designs if "strength" in designs[d]]
+        return max(rated, key=lambda d: designs[d]["strength"], default=None)
+
+    def checked(self, record: Record) -> str:
+        """Who checked it, as a rating-levels term; a record without a rating is not rated."""
+        return record.rating_level or "not-rated"
+
+    def strongest_first(self, records: list[Record]) -> list[Record]:
+        """Strongest evidence first, then the most outside checking; otherwise as given."""
+        return sorted(records, key=lambda r: r.evidence_order(self.vocab))
+
+    @cached_property
+    def content_year(self) -> int:
+        """The year of the newest record date: "now", for the age of evidence."""
+        return max((int(r.data["dates"]["updated"][:4]) for r in self.corpus.all_records()), default=1970)
+
+    @staticmethod
+    def first_sentence(text: str) -> str:
+        match = re.match(r"\s*(.+?[.!?])(\s|$)", text, re.S)
+        return " ".join((match.group(1) if match else text).split())
+
+    def evidence_is_old(self, record: Record) -> bool:
+        year = record.evidence_year
+        return year is not None and self.content_year - year > OLD_EVIDENCE_YEARS
 
     def source(self, record: Record, source_id: str) -> dict:
         return next(s for s in record.data["sources"] if s["id"] == source_id)
@@ -158,7 +198,24 @@ class Site:
                 return term in record.data["themes"]
             return term in record.data["outcomes"].get(FRAMEWORK_FIELD[vocabulary], [])
 
-        return [r for r in self.exemplars() if has(r)], [r for r in self.evidence() if has(r)]
+        return [r for r in self.exemplars() if has(r)], self.strongest_first([r for r in self.evidence() if has(r)])
+
+    def count_by_strength_design(self, design: str) -> int:
+        """Exemplars whose strength is set by this design."""
+        return sum(1 for r in self.corpus.exemplars.values() if self.strength_design(r) == design)
+
+    def worked_example(self) -> tuple[Record, Record] | None:
+        """Two exemplars that show the signals apart: the one with the strongest evidence,
+        and a validated one with weaker evidence (the one that gives the most figures)."""
+        exemplars = self.exemplars()
+        top = self.strength(exemplars[0]) if exemplars else None
+        if top is None:
+            return None
+        strong = exemplars[0]
+        weaker = [r for r in exemplars if r.rating_level == "validated" and (self.strength(r) or 0) < top]
+        if strong.rating_level == "validated" or not weaker:
+            return None
+        return strong, max(weaker, key=lambda r: len(r.figures))
 
     def count_by_level(self, level: str) -> int:
         return sum(1 for r in self.corpus.exemplars.values() if r.data["evidence_rating"]["level"] == level)

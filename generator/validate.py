@@ -241,6 +241,7 @@ def _cross_record_checks(
         if record.schema_valid:
             problems.extend(_check_sources(record))
             problems.extend(_check_passages(record))
+            problems.extend(_check_headline(record))
             problems.extend(_check_dates(record))
             problems.extend(_check_pack(record))
     return list(first_seen.values()), problems
@@ -326,7 +327,25 @@ def _check_sources(record: Record) -> list[Problem]:
                     path, f"{quote(ref)} is not the id of an entry in sources{suggest(ref, ids)}{listed}"
                 )
             )
+    return problems
+
+
+def _check_headline(record: Record) -> list[Problem]:
+    """The headline is what changed for children and families: one outcome figure at most."""
+    problems = []
     headlines = [i for i, f in enumerate(record.figures) if f.get("headline")]
+    for index in headlines:
+        figure = record.figures[index]
+        if figure["kind"] != "outcome":
+            article = "an" if figure["kind"] == "output" else "a"
+            problems.append(
+                record.doc.problem(
+                    ("impact", "figures", index, "headline"),
+                    f"only an outcome can be the headline, and {quote(figure['value'])} is {article} {figure['kind']} "
+                    f"({figure['measures']}); remove `headline: true`, or put it on the figure that shows what changed "
+                    "for children or families",
+                )
+            )
     for index in headlines[1:]:
         problems.append(
             record.doc.problem(("impact", "figures", index, "headline"), "only one figure may be the headline")

@@ -46,14 +46,24 @@ def test_pages_load_without_errors_or_third_party_requests(browser, site_url, pa
     page.close()
 
 
-def test_exemplar_page_key_facts_come_first_and_show_the_rating(browser, site_url):
+def test_exemplar_page_puts_the_glance_box_first_with_both_signals(browser, site_url):
     page, _ = open_page(browser, site_url + "exemplars/warrington-family-support-model/")
-    facts = page.get_by_role("group", name="Key facts")
-    assert facts.is_visible()
-    assert facts.locator("dt").all_inner_texts()[:6] == ["Where", "When", "Who for", "Phase", "Reach", "Cost"]
-    assert facts.locator(".ww-badge").inner_text() == "Validated"
-    first_heading = page.locator("article h2").first
-    assert facts.bounding_box()["y"] < first_heading.bounding_box()["y"]
+    glance = page.get_by_role("region", name="At a glance")
+    assert glance.is_visible()
+    assert glance.locator("dt").all_inner_texts() == [
+        "What it is",
+        "For whom",
+        "Where and when",
+        "Strength of evidence",
+        "Who checked it",
+        "Headline outcome",
+        "Cost per family",
+        "Evidence from",
+    ]
+    assert glance.locator(".ww-checked").inner_text() == "Validated by an outside body"
+    assert glance.locator(".ww-strength__text").inner_text() == "Strength 1 of 4: Monitoring data"
+    first_section = page.get_by_role("heading", name="What was done")
+    assert glance.bounding_box()["y"] < first_section.bounding_box()["y"]
     figures = page.get_by_role("table").filter(has_text="What it measures")
     assert "57 per cent" in figures.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -65,7 +75,7 @@ def test_exemplar_page_fits_a_phone_screen(browser, site_url):
     page, problems = open_page(browser, site_url + "exemplars/school-home-support-liverpool-sefton/", width=375)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
-    assert page.get_by_role("group", name="Key facts").is_visible()
+    assert page.get_by_role("region", name="At a glance").is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "exemplar-phone.png", full_page=True)
     assert problems == []

@@ -24,8 +24,8 @@ COLUMNS = [
     "Cost as stated",
     "Cost per family",
     "Headline impact",
-    "Rating",
-    "Study design",
+    "Strength of evidence",
+    "Who checked it",
 ]
 
 
@@ -154,3 +154,16 @@ def test_compare_page_fits_the_screen(browser, site_url, width):
     region = page.get_by_role("region", name="Practice exemplars")
     assert region.get_attribute("tabindex") == "0"  # a keyboard can scroll it if it must
     page.close()
+
+
+def test_a_record_with_figures_but_no_outcome_does_not_say_no_figures_were_published(site_dir):
+    table = rows(site_dir)
+    for data in EXEMPLARS.values():
+        cell = table[re.sub(r"\s+", " ", data["title"])][COLUMNS.index("Headline impact")]
+        outcomes = [f for f in data["impact"]["figures"] if f["kind"] == "outcome"]
+        if outcomes:
+            assert any(f["value"] in cell for f in outcomes), cell
+        elif data["impact"]["figures"]:
+            assert cell.startswith("No outcome measured;") and "no figures published" not in cell, cell
+        else:
+            assert cell == "No outcome measured; no figures published"

@@ -40,6 +40,7 @@ def _fill(value, path):
         "kind": "output",
         "level": "emerging",
         "study_design": "monitoring-data",
+        "study_designs": "monitoring-data",
         "type": "research-brief",
         "date": "2020",
         "id": "the-source",
@@ -197,15 +198,35 @@ def test_migrate_reports_nothing_to_do_on_current_records():
     assert "0 need migrating, 0 could not be read" in result.stderr
 
 
+def test_exemplar_version_1_migrates_to_2_changing_only_what_changed(project):
+    """The real migration: one study design becomes a list of them, and an output figure
+    stops being the headline. Written back, a version 1 record is today's file exactly."""
+    path = project / "content/exemplars/hertfordshire-summer-reading-challenge.yaml"
+    current = path.read_text(encoding="utf-8")
+    version_1 = current.replace("schema_version: 2\n", "schema_version: 1\n", 1).replace(
+        "  study_designs:\n    - monitoring-data\n", "  study_design: monitoring-data\n", 1
+    )
+    assert version_1.count("kind: output\n") >= 1
+    version_1 = version_1.replace("      kind: output\n", "      kind: output\n      headline: true\n", 1)
+    path.write_text(version_1, encoding="utf-8")
+    assert run_generator("--root", str(project), "validate", str(path)).returncode == 1
+
+    result = run_generator("--root", str(project), "migrate")
+    assert result.returncode == 0, result.stderr
+    assert "hertfordshire-summer-reading-challenge.yaml: schema version 1 -> 2" in result.stderr
+    assert path.read_text(encoding="utf-8") == current
+    assert run_generator("--root", str(project), "validate", str(path)).returncode == 0
+
+
 def test_a_migration_rewrites_records_keeping_comments_and_formatting(project, monkeypatch):
-    """Simulate schema version 2 renaming `lessons` to `lessons_learned` on the seed records."""
+    """Simulate schema version 3 renaming `lessons` to `lessons_learned` on the seed records."""
 
     def rename_lessons(record):
         position = list(record).index("lessons")
         record.insert(position, "lessons_learned", record.pop("lessons"))
 
-    monkeypatch.setitem(migrate_module.MIGRATIONS, "exemplar", {1: rename_lessons})
-    monkeypatch.setattr(migrate_module, "current_version", lambda schema_set, kind: 2 if kind == "exemplar" else 1)
+    monkeypatch.setitem(migrate_module.MIGRATIONS, "exemplar", {2: rename_lessons})
+    monkeypatch.setattr(migrate_module, "current_version", lambda schema_set, kind: 3 if kind == "exemplar" else 1)
     schema_set = check_project(project).corpus.schema_set
     originals = {p: p.read_text(encoding="utf-8") for p in (project / "content/exemplars").glob("*.yaml")}
 
@@ -219,11 +240,11 @@ def test_a_migration_rewrites_records_keeping_comments_and_formatting(project, m
         after = path.read_text(encoding="utf-8")
         assert after.startswith("# yaml-language-server:")  # comments survive
         record = yaml.safe_load(after)
-        assert record["schema_version"] == 2 and "lessons" not in record
+        assert record["schema_version"] == 3 and "lessons" not in record
         assert record["lessons_learned"] == yaml.safe_load(before)["lessons"]
         changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("- ", "+ ")]
         assert sorted(changed) == sorted(
-            ["- schema_version: 1", "+ schema_version: 2", "- lessons:", "+ lessons_learned:"]
+            ["- schema_version: 2", "+ schema_version: 3", "- lessons:", "+ lessons_learned:"]
         ), changed
 
     # Running it again changes nothing.
@@ -232,8 +253,8 @@ def test_a_migration_rewrites_records_keeping_comments_and_formatting(project, m
 
 def test_migrate_refuses_records_from_a_newer_schema(project):
     record = project / "content/exemplars/enable-eastbank-academy.yaml"
-    record.write_text(record.read_text().replace("schema_version: 1", "schema_version: 7"))
+    record.write_text(record.read_text().replace("schema_version: 2", "schema_version: 7"))
     result = run_generator("--root", str(project), "migrate")
     assert result.returncode == 1
-    assert "schema_version 7 is newer than this generator knows (1)" in result.stderr
+    assert "schema_version 7 is newer than this generator knows (2)" in result.stderr
     assert "schema_version: 7" in record.read_text()

@@ -136,8 +136,8 @@ def test_ticking_validated_leaves_exactly_the_validated_exemplars(browser, site_
     expected = with_value(lambda r: r.kind.folder == "exemplars" and r.data["evidence_rating"]["level"] == "validated")
     assert expected
     assert set(settle(page, expected)) == expected
-    badges = page.locator("[data-results] .ww-badge").all_inner_texts()
-    assert badges == [VOCAB["rating-levels"].label("validated")] * len(expected)
+    checked = page.locator("[data-results] .ww-checked").all_inner_texts()
+    assert checked == [VOCAB["rating-levels"].label("validated")] * len(expected)
     close(page)
 
 
@@ -180,13 +180,18 @@ def test_the_url_reproduces_the_view_after_a_reload_and_in_a_new_page(browser, s
     ids = settle(page, expected, "parents")
     url = page.url
     assert re.search(r"[?&]text=parents\b", url) and "theme=family-support" in url and "sort=rating" in url
-    ranks = [
-        VOCAB["rating-levels"].terms[CORPUS.exemplars[i].data["evidence_rating"]["level"]]["rank"]
-        if i in CORPUS.exemplars
-        else 99
-        for i in ids
-    ]
-    assert ranks == sorted(ranks), "sorted by rating, strongest first, evidence after exemplars"
+    designs, levels = VOCAB["study-designs"].terms, VOCAB["rating-levels"].terms
+
+    def strongest_first(record_id):
+        """Worked out here: strength (its strongest design), then who checked it."""
+        record = CORPUS.exemplars.get(record_id) or CORPUS.evidence[record_id]
+        rating = record.data.get("evidence_rating", {})
+        names = rating.get("study_designs") or [record.data.get("study_design", "not-applicable")]
+        strength = max((designs[d].get("strength", -1) for d in names), default=-1)
+        return (-strength, levels[rating.get("level", "not-rated")]["rank"])
+
+    keys = [strongest_first(i) for i in ids]
+    assert keys == sorted(keys), "strongest evidence first, then the most outside checking"
 
     def same_view(view):
         # The form is filled in from the address once the finder's data has loaded, after

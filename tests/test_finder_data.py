@@ -151,7 +151,7 @@ def test_facet_bitsets_are_exactly_the_records_with_each_value(site_dir):
                 "group": data.get("target_groups", []),
                 "ecm": data["outcomes"].get("ecm", []),
                 "shanarri": data["outcomes"].get("shanarri", []),
-                "design": [data["evidence_rating"]["study_design"]] if exemplar else [data.get("study_design")],
+                "design": data["evidence_rating"]["study_designs"] if exemplar else [data.get("study_design")],
             }[facet]
             if value in values:
                 found.add(n)
@@ -227,13 +227,21 @@ def test_every_record_has_a_card_with_what_its_page_shows(site_dir):
         assert card["title"] == record.data["title"]
         assert card["summary"] == record.data["summary"]
         assert (site_dir / card["url"] / "index.html").is_file()
+        # The two signals, apart: strength (0 to 4 and the design that sets it) and who checked it.
+        designs = CORPUS.vocabularies["study-designs"].terms
         if record.kind.folder == "exemplars":
-            assert card["rating"] == [
-                record.data["evidence_rating"]["level"],
-                CORPUS.vocabularies["rating-levels"].label(record.data["evidence_rating"]["level"]),
-            ]
+            level = record.data["evidence_rating"]["level"]
+            strongest = max(record.data["evidence_rating"]["study_designs"], key=lambda d: designs[d]["strength"])
+            assert card["strength"] == [designs[strongest]["strength"], designs[strongest]["label"]]
+            assert card["checked"] == [level, CORPUS.vocabularies["rating-levels"].label(level)]
+        else:
+            assert card["checked"] == ["not-rated", CORPUS.vocabularies["rating-levels"].label("not-rated")]
         headline = SITE.headline(record)
-        assert card.get("figure") == ([headline["value"], headline["measures"]] if headline else None)
+        if headline:
+            assert card["figure"] == [headline["value"], headline["measures"]]
+            assert headline["kind"] == "outcome"
+        else:
+            assert card.get("figure", "absent") == (None if record.kind.folder == "exemplars" else "absent")
 
 
 def test_the_finder_is_in_the_nav_and_records_are_not():

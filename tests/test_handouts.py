@@ -64,11 +64,19 @@ def test_exemplar_prints_as_a_handout_of_at_most_three_pages(browser, site_url, 
     for chrome in CHROME:
         assert chrome not in text, f"{record_id}: {chrome!r} printed"
 
-    # Key facts and the rating come first, on page one.
+    # At a glance, with both evidence signals, comes first, on page one.
     first_page = squash(reader.pages[0].extract_text())
-    for label in ("Where", "When", "Reach", "Cost", "Evidence"):
+    for label in (
+        "Ataglance",
+        "Whereandwhen",
+        "Strengthofevidence",
+        "Whocheckedit",
+        "Headlineoutcome",
+        "Costperfamily",
+    ):
         assert label in first_page
     assert squash(CORPUS.vocabularies["rating-levels"].label(data["evidence_rating"]["level"])) in first_page
+    assert "Thesource'swords" not in flat and "BibTeX" not in flat  # on-screen disclosures stay on screen
 
     # The reflective questions come last: after every other section, and each one is there.
     questions_at = flat.rindex("Reflectivequestions")
@@ -146,8 +154,8 @@ def test_compare_page_prints_landscape_with_every_column(browser, site_url):
         "Costasstated",
         "Costperfamily",
         "Headlineimpact",
-        "Rating",
-        "Studydesign",
+        "Strengthofevidence",
+        "Whocheckedit",
     ):
         assert column in flat
     for record in CORPUS.exemplars.values():

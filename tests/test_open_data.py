@@ -59,7 +59,11 @@ def test_csv_has_one_row_per_exemplar_with_its_values(site_dir):
     assert sorted(r["id"] for r in rows) == sorted(YAML["exemplars"])
     for row in rows:
         data = YAML["exemplars"][row["id"]]
-        headline = next((f for f in data["impact"]["figures"] if f.get("headline")), None)
+        figures = data["impact"]["figures"]
+        # The headline outcome: the figure marked as headline, else the first outcome.
+        headline = next((f for f in figures if f.get("headline")), None) or next(
+            (f for f in figures if f["kind"] == "outcome"), None
+        )
         expected = {
             "url": f"{SITE_URL}exemplars/{data['id']}/",
             "title": data["title"],
@@ -76,8 +80,8 @@ def test_csv_has_one_row_per_exemplar_with_its_values(site_dir):
             "cost_amount": str(data["cost"].get("amount", "")),
             "headline_figure": headline["value"] if headline else "",
             "figures_count": str(len(data["impact"]["figures"])),
-            "rating_level": data["evidence_rating"]["level"],
-            "study_design": data["evidence_rating"]["study_design"],
+            "checked": data["evidence_rating"]["level"],
+            "study_designs": "; ".join(data["evidence_rating"]["study_designs"]),
             "updated": data["dates"]["updated"],
         }
         for column, value in expected.items():

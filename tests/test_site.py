@@ -127,18 +127,21 @@ def test_quoted_reflective_questions_are_shown_as_a_quotation_with_their_source(
 
 
 def test_exemplar_page_reads_in_order(site_dir):
-    """Key facts first, then the narrative, impact, rating, questions, evidence, sources."""
+    """At a glance first, then the narrative, impact, details, rating, questions, evidence, sources."""
     text = text_of(site_dir, "exemplars/warrington-family-support-model")
     order = [
-        "Where",
-        "When",
-        "Who for",
-        "Reach",
-        "Cost",
-        "Evidence",
+        "At a glance",
+        "What it is",
+        "For whom",
+        "Strength of evidence",
+        "Who checked it",
+        "Headline outcome",
+        "Cost per family",
+        "Evidence from",
         "What was done",
         "Why",
         "Impact",
+        "Who ran it, reach, cost and themes",
         "Evidence rating",
         "Lessons learned",
         "Reflective questions",
@@ -147,7 +150,7 @@ def test_exemplar_page_reads_in_order(site_dir):
     ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
-    assert "Validated" in text and "C4EO" in text
+    assert "Validated by an outside body" in text and "C4EO" in text
 
 
 def test_every_exemplar_shows_its_rating_with_who_and_why(site_dir):
@@ -155,7 +158,8 @@ def test_every_exemplar_shows_its_rating_with_who_and_why(site_dir):
         text = text_of(site_dir, f"exemplars/{record.id}")
         rating = record.data["evidence_rating"]
         assert CORPUS.vocabularies["rating-levels"].label(rating["level"]) in text
-        assert CORPUS.vocabularies["study-designs"].label(rating["study_design"]) in text
+        for design in rating["study_designs"]:
+            assert CORPUS.vocabularies["study-designs"].label(design) in text
         assert re.sub(r"\s+", " ", rating["rated_by"]) in text
 
 

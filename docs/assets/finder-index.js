@@ -78,6 +78,13 @@
     return set;
   }
 
+  // Whole numbers written two bytes each, little-endian, in base64 (finder.py's _uint16).
+  function decodeUint16(text, count) {
+    const bytes = atob(text), numbers = new Uint16Array(count);
+    for (let n = 0; n < count; n++) numbers[n] = bytes.charCodeAt(2 * n) | (bytes.charCodeAt(2 * n + 1) << 8);
+    return numbers;
+  }
+
   function and(a, b) {
     const out = new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) out[i] = a[i] & b[i];
@@ -172,15 +179,9 @@
           this.facetBits[facet][value] = decodeBitset(manifest.facets[facet][value], words);
         }
       }
-      const days = atob(manifest.updated);
-      this.updated = new Uint16Array(this.records);  // record -> when it was last updated, in days
-      for (let n = 0; n < this.records; n++) this.updated[n] = days.charCodeAt(2 * n) | (days.charCodeAt(2 * n + 1) << 8);
-      // record -> rank of its rating (evidence: after every level)
-      this.ratingRank = new Float64Array(this.records).fill(Infinity);
-      for (const level of Object.keys(manifest.ratingRank)) {
-        const set = this.facetBits.rating[level];
-        for (let n = 0; n < this.records; n++) if (has(set, n)) this.ratingRank[n] = manifest.ratingRank[level];
-      }
+      this.updated = decodeUint16(manifest.updated, this.records);  // record -> when it was last updated, in days
+      // record -> its place when sorted strongest evidence first, then the most outside checking
+      this.strongest = decodeUint16(manifest.strongest, this.records);
     }
 
     // A data file's address, with the build's hash, so that a browser asks for this
@@ -402,7 +403,7 @@
         order = [];
         for (let n = 0; n < this.records; n++) if (has(set, n)) order.push(n);
       }
-      if (sort === "rating") order = stableSort(order, (n) => this.ratingRank[n]);
+      if (sort === "rating") order = stableSort(order, (n) => this.strongest[n]);
       if (sort === "updated") order = stableSort(order, (n) => -this.updated[n]);
       return order;
     }

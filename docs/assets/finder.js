@@ -191,18 +191,42 @@
     return node;
   }
 
+  // The two evidence signals, as the listing cards show them (macros.html.j2): strength
+  // as dots and words, who checked it as words in a neutral outline.
+  function signals(info) {
+    const list = element("dl", "ww-signals");
+    const strength = element("span", info.strength[0] === null ? "ww-strength ww-strength--none" : "ww-strength");
+    if (info.strength[0] !== null) {
+      const dots = element("span", "ww-strength__dots", "●●●●".slice(0, info.strength[0]) + "○○○○".slice(info.strength[0]));
+      dots.setAttribute("aria-hidden", "true");
+      strength.appendChild(dots);
+      strength.appendChild(document.createTextNode(" "));
+      strength.appendChild(element("span", "ww-strength__text", "Strength " + info.strength[0] + " of 4: " + info.strength[1]));
+    } else {
+      strength.textContent = info.strength[1];
+    }
+    const rows = [["Strength of evidence", strength], ["Who checked it", element("span", "ww-checked", info.checked[1])]];
+    for (const [label, value] of rows) {
+      const row = element("div");
+      row.appendChild(element("dt", "", label));
+      const dd = element("dd");
+      dd.appendChild(value);
+      row.appendChild(dd);
+      list.appendChild(row);
+    }
+    return list;
+  }
+
   function cardElement(info, terms) {
     const item = element("li"), article = element("article", "ww-card");
-    const type = element("p", "ww-card__type", info.type);
-    if (info.rating) {
-      type.appendChild(document.createTextNode(" "));
-      type.appendChild(element("span", "ww-badge ww-badge--" + info.rating[0], info.rating[1]));
-    }
+    const type = element("p", "ww-card__type", info.type + " · ");
+    type.appendChild(element("span", "ww-evidence-year", info.year ? "Evidence from " + info.year : "Year of the evidence not stated"));
     article.appendChild(type);
     const heading = element("h2", "ww-card__title"), link = highlighted("a", "", info.title, terms);
     link.href = root + info.url;
     heading.appendChild(link);
     article.appendChild(heading);
+    article.appendChild(signals(info));
     article.appendChild(highlighted("p", "ww-card__summary", info.summary, terms));
     if (info.figure) {
       const figure = element("p", "ww-card__figure");
@@ -210,6 +234,8 @@
       figure.appendChild(document.createTextNode(" "));
       figure.appendChild(highlighted("span", "", info.figure[1], terms));
       article.appendChild(figure);
+    } else if (info.figure === null) {
+      article.appendChild(element("p", "ww-card__figure ww-card__figure--none", "No outcome measured"));
     }
     const facts = element("dl", "ww-card__meta");
     for (const fact of info.facts) {
