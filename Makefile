@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render new migrate test test-fast lint browser bench clean
+.PHONY: site serve validate render schemas new migrate test test-fast lint browser bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ validate: $(INSTALLED)
 
 render: $(INSTALLED)
 	$(BIN)/python -m generator render --out build/docs
+
+# schemas/vocabularies/<id>.schema.json from the vocabularies' YAML files, for tools other
+# than the generator (check-jsonschema, editors); run it after changing a vocabulary.
+schemas: $(INSTALLED)
+	$(BIN)/python -m generator schemas
 
 # make new KIND=exemplar TITLE="Breakfast club drop-in"   (KIND: exemplar or evidence)
 new: $(INSTALLED)
@@ -66,7 +71,6 @@ lint: $(INSTALLED)
 # validation, build time, size and memory against their baselines. Both record their
 # latest figures in docs/performance.md.
 bench: $(INSTALLED) browser
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.scale
 

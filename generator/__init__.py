@@ -24,6 +24,6 @@ progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
 migrate.py      `migrate`: records brought up to the current schema version
 plugin.py       the MkDocs plugin: a thin adapter over the above
-cli.py          python -m generator validate | render | build | new | migrate
+cli.py          python -m generator validate | render | build | new | migrate | schemas
 __main__.py     runs cli.py
 """
