@@ -18,6 +18,7 @@ from rich.progress import Progress
 from .problems import format_text
 from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
+from .theme_html import corrected
 from .validate import Result, check_project
 
 
@@ -69,7 +70,11 @@ class WhatWorksPlugin(BasePlugin):
     def on_post_page(self, output: str, page, config) -> str:
         if self.bar is not None:
             self.bar.advance(self.task)
-        return output
+        return corrected(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        # The theme's static pages, such as 404.html.
+        return corrected(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
         self._finish()
