@@ -13,6 +13,9 @@ TEST_INSTALLED := $(VENV)/.installed-test
 # The test tools from npm (the Nu HTML Checker, the YAML language server), locked in
 # requirements/package-lock.json.
 NODE_TOOLS := requirements/node_modules/.installed
+# Other engines the rendered docs folder must build with, each in a venv of its own.
+ENGINES := properdocs zensical
+ENGINES_INSTALLED := $(foreach engine,$(ENGINES),.venv-engines/$(engine)/.installed)
 CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
@@ -38,6 +41,11 @@ $(TEST_INSTALLED): requirements/test.txt pyproject.toml | $(BIN)/python
 	$(call install_lock,requirements/test.txt)
 	touch $@ $(INSTALLED)
 
+.venv-engines/%/.installed: requirements/%.txt
+	$(PYTHON) -m venv .venv-engines/$*
+	.venv-engines/$*/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $<
+	touch $@
+
 $(NODE_TOOLS): requirements/package-lock.json
 	npm ci --prefix requirements --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
@@ -53,6 +61,10 @@ lock:
 	build/uv/bin/uv pip compile --quiet pyproject.toml requirements/installer.in --extra test \
 	  -c requirements/build.txt --generate-hashes --python-version 3.11 --custom-compile-command "make lock" \
 	  -o requirements/test.txt
+	for engine in $(ENGINES); do \
+	  build/uv/bin/uv pip compile --quiet requirements/installer.in requirements/$$engine.in --generate-hashes \
+	    --python-version 3.11 --custom-compile-command "make lock" -o requirements/$$engine.txt || exit 1; \
+	done
 
 site: $(INSTALLED)
 	$(BIN)/python -m generator build
@@ -93,12 +105,12 @@ system-tools:
 	fi
 
 # Every test, on both cores, after the linter and the type checker.
-test: $(TEST_INSTALLED) system-tools $(NODE_TOOLS) lint
+test: $(TEST_INSTALLED) system-tools $(NODE_TOOLS) $(ENGINES_INSTALLED) lint
 	$(BIN)/python -m pytest -n 2
 
 # The quick loop while working: every test that needs no browser, on both cores.
 # Add -m "not browser and not slow" by hand for a quicker one still.
-test-fast: $(TEST_INSTALLED) system-tools $(NODE_TOOLS)
+test-fast: $(TEST_INSTALLED) system-tools $(NODE_TOOLS) $(ENGINES_INSTALLED)
 	$(BIN)/python -m pytest -m "not browser" -n 2
 
 lint: $(TEST_INSTALLED)

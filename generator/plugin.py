@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -20,6 +21,8 @@ from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
 from .theme_html import corrected
 from .validate import Result, check_project
+
+MATERIAL_OVERRIDES = "overrides/material"
 
 
 class WhatWorksPlugin(BasePlugin):
@@ -56,6 +59,11 @@ class WhatWorksPlugin(BasePlugin):
         return files
 
     def on_env(self, env, config, files: Files):
+        # Our changes to Material's own partials (overrides/material/partials/) come first,
+        # for Material only: in custom_dir they would also replace the partials of the same
+        # name of any other engine that builds the rendered pages, such as Zensical's.
+        if config.theme.name == "material":
+            env.loader = ChoiceLoader([FileSystemLoader(str(self.root / MATERIAL_OVERRIDES)), env.loader])
         # MkDocs renders pages one by one after this; show how far it has got.
         self.bar = None
         pages = len(files.documentation_pages())

@@ -159,7 +159,7 @@ OVERRIDES = {
 
 @pytest.mark.parametrize("name", OVERRIDES)
 def test_partial_overrides_differ_from_material_only_where_they_mean_to(name):
-    ours = (ROOT / "overrides/partials" / name).read_text().splitlines()
+    ours = (ROOT / "overrides/material/partials" / name).read_text().splitlines()
     theirs = (MATERIAL_PARTIALS / name).read_text().splitlines()
     changes = [
         line
