@@ -4,10 +4,11 @@ offline, and the vocabularies' JSON Schemas are in step with their YAML files.""
 
 import json
 import os
-import select
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -116,6 +117,9 @@ class LanguageServer:
             cwd=root,
         )
         self.next_id = 0
+        # A thread reads the server's messages as they come: more than one can arrive at once.
+        self.messages: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
         self.settings = {
             # No schema catalogue from the network: the modeline in each record names its schema.
             "yaml": {"validate": True, "hover": True, "completion": True, "schemaStore": {"enable": False}},
@@ -138,18 +142,26 @@ class LanguageServer:
         self.send({"id": self.next_id, "method": method, "params": params})
         return self.receive(lambda m: m.get("id") == self.next_id and "method" not in m)["result"]
 
-    def receive(self, wanted, timeout: float = 60) -> dict:
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream
+        while True:
+            headers = {}
+            while (line := stream.readline()) not in (b"\r\n", b"\n"):
+                if not line:
+                    return  # the server has stopped
+                name, _, value = line.decode("ascii").partition(":")
+                headers[name.lower()] = value.strip()
+            self.messages.put(json.loads(stream.read(int(headers["content-length"]))))
+
+    def receive(self, wanted, timeout: float = 120) -> dict:
         """The next message `wanted` accepts, answering the server's own requests meanwhile."""
-        assert self.process.stdout
         deadline = time.monotonic() + timeout
         while True:
-            ready, _, _ = select.select([self.process.stdout], [], [], max(deadline - time.monotonic(), 0))
-            assert ready, "the YAML language server did not answer in time"
-            headers = {}
-            while (line := self.process.stdout.readline().decode("ascii").strip()) != "":
-                name, _, value = line.partition(":")
-                headers[name.lower()] = value.strip()
-            message = json.loads(self.process.stdout.read(int(headers["content-length"])))
+            try:
+                message = self.messages.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError("the YAML language server did not answer in time") from None
             if "method" in message and "id" in message:  # the server asks the editor something
                 items = message.get("params", {}).get("items", [])
                 answer = [self.settings.get(item.get("section", ""), None) for item in items] if items else None
