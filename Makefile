@@ -6,18 +6,65 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+# Every Python package comes from a lock file with hashes (make lock writes them):
+# requirements/build.txt is what building needs, requirements/test.txt adds the test tools.
+INSTALLED := $(VENV)/.installed-build
+TEST_INSTALLED := $(VENV)/.installed-test
+# The test tools from npm (the Nu HTML Checker, the YAML language server), locked in
+# requirements/package-lock.json.
+NODE_TOOLS := requirements/node_modules/.installed
+# Other engines the rendered docs folder must build with, each in a venv of its own.
+ENGINES := properdocs zensical
+ENGINES_INSTALLED := $(foreach engine,$(ENGINES),.venv-engines/$(engine)/.installed)
 CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render new migrate test test-fast lint browser bench clean
+.PHONY: site serve validate render schemas new migrate test test-fast lint system-tools lock bench clean
 
-$(INSTALLED): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(INSTALLED)
+
+# --require-hashes: nothing outside the lock is installed, and nothing that differs from it.
+# The project itself comes last, without its dependencies (the lock has them) and built
+# with the locked setuptools rather than whatever version pip would fetch for the build.
+define install_lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(1)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+endef
+
+$(INSTALLED): requirements/build.txt pyproject.toml | $(BIN)/python
+	$(call install_lock,requirements/build.txt)
+	touch $@
+
+$(TEST_INSTALLED): requirements/test.txt pyproject.toml | $(BIN)/python
+	$(call install_lock,requirements/test.txt)
+	touch $@ $(INSTALLED)
+
+.venv-engines/%/.installed: requirements/%.txt
+	$(PYTHON) -m venv .venv-engines/$*
+	.venv-engines/$*/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $<
+	touch $@
+
+$(NODE_TOOLS): requirements/package-lock.json
+	npm ci --prefix requirements --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The lock files, from pyproject.toml's pins and requirements/installer.in: run after
+# changing either. test.txt is constrained by build.txt, so the packages both hold are
+# the same versions. uv is used for this only; it is not needed to install.
+lock:
+	$(PYTHON) -m venv build/uv
+	build/uv/bin/python -m pip install --quiet uv==0.13.9
+	build/uv/bin/uv pip compile --quiet pyproject.toml requirements/installer.in --generate-hashes \
+	  --python-version 3.11 --custom-compile-command "make lock" -o requirements/build.txt
+	build/uv/bin/uv pip compile --quiet pyproject.toml requirements/installer.in --extra test \
+	  -c requirements/build.txt --generate-hashes --python-version 3.11 --custom-compile-command "make lock" \
+	  -o requirements/test.txt
+	for engine in $(ENGINES); do \
+	  build/uv/bin/uv pip compile --quiet requirements/installer.in requirements/$$engine.in --generate-hashes \
+	    --python-version 3.11 --custom-compile-command "make lock" -o requirements/$$engine.txt || exit 1; \
+	done
 
 site: $(INSTALLED)
 	$(BIN)/python -m generator build
@@ -31,6 +78,11 @@ validate: $(INSTALLED)
 render: $(INSTALLED)
 	$(BIN)/python -m generator render --out build/docs
 
+# schemas/vocabularies/<id>.schema.json from the vocabularies' YAML files, for tools other
+# than the generator (check-jsonschema, editors); run it after changing a vocabulary.
+schemas: $(INSTALLED)
+	$(BIN)/python -m generator schemas
+
 # make new KIND=exemplar TITLE="Breakfast club drop-in"   (KIND: exemplar or evidence)
 new: $(INSTALLED)
 	@if [ -z "$(TITLE)" ]; then echo 'usage: make new KIND=exemplar TITLE="Your title"' >&2; exit 2; fi
@@ -39,23 +91,29 @@ new: $(INSTALLED)
 migrate: $(INSTALLED)
 	$(BIN)/python -m generator migrate
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
-browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "Browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+# What the tests need from Debian: Chromium for the browser tests (Playwright's own browser
+# download does not work here), Java for the Nu HTML Checker, Node.js and npm for the npm tools.
+system-tools:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "The tests need Debian's$$missing: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	fi
 
 # Every test, on both cores, after the linter and the type checker.
-test: $(INSTALLED) browser lint
+test: $(TEST_INSTALLED) system-tools $(NODE_TOOLS) $(ENGINES_INSTALLED) lint
 	$(BIN)/python -m pytest -n 2
 
 # The quick loop while working: every test that needs no browser, on both cores.
 # Add -m "not browser and not slow" by hand for a quicker one still.
-test-fast: $(INSTALLED)
+test-fast: $(TEST_INSTALLED) system-tools $(NODE_TOOLS) $(ENGINES_INSTALLED)
 	$(BIN)/python -m pytest -m "not browser" -n 2
 
-lint: $(INSTALLED)
+lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -65,8 +123,7 @@ lint: $(INSTALLED)
 # Benchmarks (not part of make test): the finder against Material's search, then
 # validation, build time, size and memory against their baselines. Both record their
 # latest figures in docs/performance.md.
-bench: $(INSTALLED) browser
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+bench: $(TEST_INSTALLED) system-tools
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.scale
 

@@ -23,7 +23,8 @@ site_files.py   writing a plain docs folder
 progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
 migrate.py      `migrate`: records brought up to the current schema version
+theme_html.py   the theme's HTML, corrected where no template override reaches
 plugin.py       the MkDocs plugin: a thin adapter over the above
-cli.py          python -m generator validate | render | build | new | migrate
+cli.py          python -m generator validate | render | build | new | migrate | schemas
 __main__.py     runs cli.py
 """

@@ -1,4 +1,4 @@
-"""The command line: validate, render, build, new, migrate.
+"""The command line: validate, render, build, new, migrate, schemas.
 
 Exit status: 0 valid (or built), 1 invalid content, 2 bad usage, 3 an internal error.
 No command prints a traceback: errors are one line each, naming file, line and field.
@@ -158,6 +158,41 @@ def cmd_migrate(args) -> int:
     return 1 if errors or (args.check and changed) else 0
 
 
+def cmd_schemas(args) -> int:
+    """Write schemas/vocabularies/<id>.schema.json from the vocabularies' YAML files, so that
+    tools other than the generator (check-jsonschema, editors) find every vocabulary as JSON Schema."""
+    from .load import load_document
+    from .schemas import SCHEMA_SUFFIX, VOCABULARY_FOLDER, load_schema_set, vocabulary_schema_files
+
+    schemas_dir = args.root / "schemas"
+    schema_set, problems = load_schema_set(schemas_dir, load_document)
+    if problems:
+        sys.stderr.write(format_text(problems))
+        return 1
+    wanted = vocabulary_schema_files(schema_set)
+    present = {
+        str(path.relative_to(schemas_dir)): path.read_text(encoding="utf-8")
+        for path in sorted((schemas_dir / VOCABULARY_FOLDER).glob("*" + SCHEMA_SUFFIX))
+    }
+    stale = sorted(path for path in present.keys() - wanted.keys())
+    changed = sorted(path for path, text in wanted.items() if present.get(path) != text)
+    for path in changed + stale:
+        state = "out of date" if path in present else "missing"
+        if path in stale:
+            state = "stale: no vocabulary has its name"
+        print(f"schemas/{path}: {state}", file=sys.stderr)
+    if args.check:
+        if changed or stale:
+            print("run `python -m generator schemas` (make schemas) and commit the result", file=sys.stderr)
+        return 1 if changed or stale else 0
+    for path in changed:
+        (schemas_dir / path).write_text(wanted[path], encoding="utf-8")
+    for path in stale:
+        (schemas_dir / path).unlink()
+    print(f"{len(wanted)} vocabulary schemas: {len(changed)} written, {len(stale)} removed", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m generator", description="Validate and build the What Works knowledge base."
@@ -188,6 +223,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=sorted(KINDS), help="the kind of record")
     new.add_argument("--title", required=True, help="its title; the id and file name are made from it")
     new.set_defaults(run=cmd_new)
+
+    schemas = commands.add_parser(
+        "schemas", help="write schemas/vocabularies/<id>.schema.json from the vocabularies' YAML files"
+    )
+    schemas.add_argument("--check", action="store_true", help="only report files that are out of date (exit 1 if any)")
+    schemas.set_defaults(run=cmd_schemas)
 
     migrate = commands.add_parser("migrate", help="bring every record up to the current schema version")
     migrate.add_argument("--check", action="store_true", help="only report records that need migrating (exit 1 if any)")

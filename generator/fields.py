@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .schemas import VOCABULARY_URN, SchemaSet
+from .schemas import SchemaSet, vocabulary_id
 
 
 @dataclass
@@ -63,8 +63,7 @@ def resolve(schema_set: SchemaSet, node: dict) -> tuple[dict, str | None]:
                 merged[key] = node[key]
         if "$ref" in node:
             ref = node["$ref"]
-            if ref.startswith(VOCABULARY_URN):
-                vocabulary = ref.removeprefix(VOCABULARY_URN)
+            vocabulary = vocabulary_id(ref) or vocabulary
             node = schema_set.registry.resolver().lookup(ref).contents
         elif "allOf" in node and "properties" not in node and "items" not in node:
             node = node["allOf"][0]

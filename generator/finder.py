@@ -7,7 +7,8 @@ The finder page (/find/) downloads, before its first result:
   (SEPARATOR), so that the page splits a query as the records were split. Filtering,
   counting and sorting need nothing else, and it stays small: N/8 bytes per facet value,
   2 bytes per date.
-- finder/lunr.js: the lunr.js that lunr.py targets, copied from the installed MkDocs.
+- finder/lunr.js: lunr.js 2.3.9, the version lunr.py targets, shipped with the generator
+  (generator/vendor/lunr.js) so that no engine's search plugin has to provide it.
 - finder/index/<n>.json: only the index shards that hold the words typed. The index is
   built by lunr.py and cut into shards of contiguous terms; a shard holds, for each of its
   terms, the term's postings and its weights in each document's field vectors, which is
@@ -63,7 +64,7 @@ SHARD_BYTES = 16_000
 BACKGROUND_FROM = 1_000
 
 DATA_DIR = "finder"
-MKDOCS_LUNR_JS = Path("contrib/search/templates/search/lunr.js")
+LUNR_JS = Path(__file__).parent / "vendor/lunr.js"
 
 
 @dataclass(frozen=True)
@@ -323,10 +324,8 @@ def _card(site, record) -> dict:
 
 
 def lunr_js() -> bytes:
-    """The lunr.js MkDocs ships, read from the installed package: the version lunr.py targets."""
-    import mkdocs
-
-    return (Path(mkdocs.__file__).parent / MKDOCS_LUNR_JS).read_bytes()
+    """lunr.js 2.3.9 (MIT licence, its header kept), the version lunr.py targets."""
+    return LUNR_JS.read_bytes()
 
 
 def lunr_js_version(source: bytes) -> str:

@@ -11,7 +11,7 @@ from jsonschema.exceptions import ValidationError
 from .fields import TYPE_NAMES, resolve, with_article
 from .load import Document
 from .problems import Problem
-from .schemas import VOCABULARY_URN, SchemaSet
+from .schemas import SchemaSet, is_vocabulary
 
 
 def suggest(value, allowed) -> str:
@@ -101,7 +101,7 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
             for m in missing
         ]
     if keyword == "enum":
-        if VOCABULARY_URN in schema.get("$id", ""):
+        if is_vocabulary(schema):
             message = (
                 f"{quote(value)} is not an allowed {name}{suggest(value, expected)} Allowed: {', '.join(expected)}"
             )

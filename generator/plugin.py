@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -18,7 +19,10 @@ from rich.progress import Progress
 from .problems import format_text
 from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
+from .theme_html import corrected
 from .validate import Result, check_project
+
+MATERIAL_OVERRIDES = "overrides/material"
 
 
 class WhatWorksPlugin(BasePlugin):
@@ -55,6 +59,11 @@ class WhatWorksPlugin(BasePlugin):
         return files
 
     def on_env(self, env, config, files: Files):
+        # Our changes to Material's own partials (overrides/material/partials/) come first,
+        # for Material only: in custom_dir they would also replace the partials of the same
+        # name of any other engine that builds the rendered pages, such as Zensical's.
+        if config.theme.name == "material":
+            env.loader = ChoiceLoader([FileSystemLoader(str(self.root / MATERIAL_OVERRIDES)), env.loader])
         # MkDocs renders pages one by one after this; show how far it has got.
         self.bar = None
         pages = len(files.documentation_pages())
@@ -69,7 +78,11 @@ class WhatWorksPlugin(BasePlugin):
     def on_post_page(self, output: str, page, config) -> str:
         if self.bar is not None:
             self.bar.advance(self.task)
-        return output
+        return corrected(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        # The theme's static pages, such as 404.html.
+        return corrected(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
         self._finish()

@@ -1,8 +1,14 @@
 """The JSON Schemas and controlled vocabularies, wired together for validation.
 
-Schemas refer to a vocabulary as {"$ref": "urn:whatworks:vocabulary:<id>"}; each
-vocabulary YAML file becomes an in-memory schema resource with an `enum` of its term
-ids, so the terms are defined once, in the vocabulary file.
+The files in schemas/ refer to each other by relative address, as files on disk do
+("common.schema.json#/$defs/id", "vocabularies/themes.schema.json"), so that any JSON
+Schema tool, and any editor, resolves them from the files alone. A vocabulary is defined
+once, in schemas/vocabularies/<id>.yaml; `python -m generator schemas` writes it as the
+JSON Schema schemas/vocabularies/<id>.schema.json (an `enum` of its term ids) for those
+tools. The generator itself makes that schema from the YAML, so it never reads a stale copy.
+
+In memory every schema is named by an absolute address under BASE and every reference
+is made absolute against it, so the rest of the generator looks references up by name.
 """
 
 from __future__ import annotations
@@ -13,17 +19,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
-import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .load import Document
 from .problems import Problem, display_path, json_path
 
-URN = "urn:whatworks:"  # every schema and vocabulary of ours is named under it
-VOCABULARY_URN = URN + "vocabulary:"
+# Where the schemas are, in memory. The .invalid domain never resolves: nothing is fetched.
+BASE = "https://schemas.whatworks.invalid/"
+VOCABULARY_FOLDER = "vocabularies/"
+VOCABULARY_BASE = BASE + VOCABULARY_FOLDER
+SCHEMA_SUFFIX = ".schema.json"
 
 FORMAT_CHECKER = FormatChecker()
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -58,15 +68,71 @@ class Vocabulary:
         term = self.terms.get(term_id)
         return term["label"] if term else term_id
 
+    @property
+    def schema_file(self) -> str:
+        """Its JSON Schema's path in schemas/."""
+        return f"{VOCABULARY_FOLDER}{self.id}{SCHEMA_SUFFIX}"
+
     def as_schema(self) -> dict:
+        """The vocabulary as JSON Schema: what schemas/vocabularies/<id>.schema.json holds.
+        enumDescriptions is what editors (VS Code, the YAML language server) show beside each term."""
         return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": VOCABULARY_URN + self.id,
+            "$comment": f"Made from {self.source.name} by `python -m generator schemas`: edit that file, not this one.",
             "title": self.title,
             "description": self.description,
             "type": "string",
             "enum": list(self.terms),
+            "enumDescriptions": [f"{term['label']}: {term['description']}" for term in self.terms.values()],
         }
+
+
+def vocabulary_id(ref: str) -> str | None:
+    """The vocabulary an absolute reference names, if it names one."""
+    if ref.startswith(VOCABULARY_BASE) and ref.endswith(SCHEMA_SUFFIX):
+        return ref.removeprefix(VOCABULARY_BASE).removesuffix(SCHEMA_SUFFIX)
+    return None
+
+
+def is_vocabulary(schema: dict) -> bool:
+    """Whether a (sub)schema is a vocabulary's own, in memory."""
+    return vocabulary_id(str(schema.get("$id", ""))) is not None
+
+
+def schema_json(schema: dict) -> str:
+    """A schema as the files in schemas/ are written: two-space indents, a final newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _absolute_refs(node, base: str):
+    """A copy of a schema with every $ref made absolute against the schema's own address."""
+    if isinstance(node, dict):
+        return {
+            key: urljoin(base, value) if key == "$ref" and isinstance(value, str) else _absolute_refs(value, base)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_absolute_refs(item, base) for item in node]
+    return node
+
+
+def _in_memory(schema: dict, path: str) -> dict:
+    """A schema from schemas/<path> as the generator holds it: named and with absolute references."""
+    address = BASE + path
+    return {"$id": address, **_absolute_refs({k: v for k, v in schema.items() if k != "$id"}, address)}
+
+
+def _refs(node):
+    """Every $ref in a schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
 
 
 @dataclass
@@ -86,6 +152,10 @@ class SchemaSet:
         on to jsonschema, whose errors the messages are made from, so jsonschema has the
         last word; the quick test must only never pass what jsonschema fails, which
         tests/test_quick_check.py checks on every fixture."""
+        try:
+            import jsonschema_rs
+        except ImportError:  # an optional speed-up (the pre-commit hook goes without): jsonschema checks all
+            return lambda instance: False
         # jsonschema checks the "uri" format only with an optional package, not installed;
         # so that the two agree, the quick test leaves it unchecked too.
         formats = {"partial-date": is_partial_date, "uri": lambda value: True}
@@ -106,12 +176,20 @@ class SchemaSet:
         def inline(node):
             if isinstance(node, dict):
                 ref = node.get("$ref")
-                if isinstance(ref, str) and ref.startswith(URN):
+                if isinstance(ref, str) and ref.startswith(BASE):
                     target = self.registry.resolver().lookup(ref).contents
-                    key = ref.rsplit(":", 1)[-1].replace("#/$defs/", "-")
+                    # "common-id" for common.schema.json#/$defs/id, "themes" for a vocabulary
+                    key = (
+                        ref.removeprefix(VOCABULARY_BASE)
+                        .removeprefix(BASE)
+                        .replace(SCHEMA_SUFFIX, "")
+                        .replace("#/$defs/", "-")
+                    )
                     if key not in defs:
                         defs[key] = {}
-                        defs[key] = inline({k: v for k, v in target.items() if k not in ("$id", "$schema", "$defs")})
+                        defs[key] = inline(
+                            {k: v for k, v in target.items() if k not in ("$id", "$schema", "$comment", "$defs")}
+                        )
                     return {**{k: inline(v) for k, v in node.items() if k != "$ref"}, "$ref": f"#/$defs/{key}"}
                 return {k: inline(v) for k, v in node.items()}
             if isinstance(node, list):
@@ -124,7 +202,8 @@ class SchemaSet:
 
 
 def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[Problem]]:
-    """Read schemas/*.schema.json and schemas/vocabularies/*.yaml; report any problem in them."""
+    """Read schemas/*.schema.json and schemas/vocabularies/*.yaml; report any problem in them.
+    The vocabularies' JSON Schemas are made from the YAML files, not read."""
     problems: list[Problem] = []
     result = SchemaSet()
     for path in sorted(schemas_dir.glob("*.schema.json")):
@@ -152,12 +231,10 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
     if "vocabulary" not in result.schemas:
         problems.append(Problem(display_path(schemas_dir), 1, 1, "$", "vocabulary.schema.json is missing"))
         return result, problems
-    resources = [
-        (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012))
-        for s in result.schemas.values()
-        if "$id" in s
-    ]
-    result.registry = Registry().with_resources(resources)
+    result.schemas = {name: _in_memory(schema, name + SCHEMA_SUFFIX) for name, schema in result.schemas.items()}
+    result.registry = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in result.schemas.values()
+    )
 
     vocabulary_validator = result.validator("vocabulary")
     documents: list[Document] = []
@@ -197,8 +274,36 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
                         )
                     )
 
+    vocabulary_schemas = [_in_memory(v.as_schema(), v.schema_file) for v in result.vocabularies.values()]
     result.registry = result.registry.with_resources(
-        (VOCABULARY_URN + v.id, Resource.from_contents(v.as_schema(), default_specification=DRAFT202012))
-        for v in result.vocabularies.values()
+        (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in vocabulary_schemas
     )
+    problems.extend(_unresolved(result, schemas_dir))
     return result, problems
+
+
+def _unresolved(schema_set: SchemaSet, schemas_dir: Path) -> list[Problem]:
+    """A reference that leads nowhere, named here rather than failing inside a validator."""
+    problems = []
+    for name, schema in schema_set.schemas.items():
+        for ref in dict.fromkeys(_refs(schema)):
+            try:
+                schema_set.registry.resolver().lookup(ref)
+            except Unresolvable:
+                shown = ref.removeprefix(BASE)
+                problems.append(
+                    Problem(
+                        display_path(schemas_dir / (name + SCHEMA_SUFFIX)),
+                        1,
+                        1,
+                        "$",
+                        f"the reference '{shown}' leads nowhere; refer to a file beside it, such as "
+                        "'common.schema.json#/$defs/id' or 'vocabularies/themes.schema.json'",
+                    )
+                )
+    return problems
+
+
+def vocabulary_schema_files(schema_set: SchemaSet) -> dict[str, str]:
+    """What schemas/vocabularies/<id>.schema.json should hold, by path in schemas/."""
+    return {v.schema_file: schema_json(v.as_schema()) for v in schema_set.vocabularies.values()}

@@ -41,11 +41,12 @@ class ReadOutsideTheRepository(RuntimeError):  # not an OSError, which glob and 
 
 def _beside_the_repository(path) -> str | None:
     """The path, if it lies in the folder that holds the repository but not in the
-    repository itself (nor in the temporary folder, which may be that same folder)."""
+    repository itself (nor in the temporary folder, which may be that same folder, nor in
+    the Python environment running the tests, which may be a virtual environment there)."""
     if isinstance(path, int):
         return None  # a file descriptor: already open
     resolved = os.path.abspath(os.fsdecode(path))
-    inside = (str(ROOT), tempfile.gettempdir())
+    inside = (str(ROOT), tempfile.gettempdir(), sys.prefix, sys.base_prefix)
     if resolved.startswith(str(ROOT.parent) + os.sep) and not any(
         resolved == folder or resolved.startswith(folder + os.sep) for folder in inside
     ):

@@ -28,13 +28,14 @@ SITE = Site(CORPUS, site_url(ROOT))
 RECORDS = finder.records(SITE)
 
 
-def test_lunr_py_targets_the_lunr_js_that_mkdocs_ships():
+def test_lunr_py_targets_the_lunr_js_the_generator_ships():
     shipped = finder.lunr_js_version(finder.lunr_js())
-    assert shipped, "no version found in the header of MkDocs' lunr.js"
+    assert shipped, "no version found in the header of generator/vendor/lunr.js"
     assert lunr_py.__TARGET_JS_VERSION__ == shipped
+    assert b"@license MIT" in finder.lunr_js()[:200], "keep lunr.js's licence header"
 
 
-def test_the_site_ships_mkdocs_lunr_js_unchanged(site_dir):
+def test_the_site_ships_the_generators_lunr_js_unchanged(site_dir):
     assert (site_dir / "finder" / "lunr.js").read_bytes() == finder.lunr_js()
 
 

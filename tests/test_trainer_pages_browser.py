@@ -18,7 +18,7 @@ PAGES = [
     "exemplars/warrington-family-support-model/",
     "evidence/c4eo-delivering-services-trusted-intermediaries/",
 ]
-# Nothing is excused: the theme override names Material's search dialog (overrides/partials/search.html).
+# Nothing is excused: the theme override names Material's search dialog (overrides/material/partials/search.html).
 KNOWN: set[tuple[str, str]] = set()
 
 
