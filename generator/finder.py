@@ -49,6 +49,7 @@ from lunr.trimmer import trimmer
 
 from .markup import plain
 from .model import KINDS
+from .site import page_url
 
 TYPE_LEGEND = "Record type"
 
@@ -305,7 +306,7 @@ def _card(site, record) -> dict:
         facts.append(("Phase", phase))
     facts.append(("Updated", data["dates"]["updated"]))
     card = {
-        "url": site.uri(record).removesuffix(".md") + "/",
+        "url": page_url(site.uri(record)),
         "title": plain(data["title"]),
         "summary": plain(data["summary"]),
         "facts": facts,

@@ -63,8 +63,8 @@ class Record:
 
     @property
     def uri(self) -> str:
-        """The record's page in the docs folder."""
-        return f"{self.kind.folder}/{self.id}.md"
+        """The record's page in the docs folder: an index.md in a folder of its own (see site.page)."""
+        return f"{self.kind.folder}/{self.id}/index.md"
 
     @property
     def source_file(self) -> str:

@@ -18,7 +18,7 @@ from .fields import record_fields, walk
 from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
 from .model import KINDS, Corpus
 from .redirects import render_redirects
-from .site import FRAMEWORKS, LICENCE, OLD_EVIDENCE_YEARS, SITE_NAME, GeneratedFile, Site, clock, relative_url
+from .site import FRAMEWORKS, LICENCE, OLD_EVIDENCE_YEARS, SITE_NAME, GeneratedFile, Site, clock, page, relative_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -81,14 +81,14 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
         add(kind.listing_template, f"{kind.folder}/index.md")
         for record in site.listing(kind):
             add(kind.template, record.uri, record.source_file, record=record)
-    add("compare.md.j2", "compare.md")
+    add("compare.md.j2", page("compare"))
 
     themes = site.vocab["themes"]
     add("theme_index.md.j2", "themes/index.md", f"schemas/vocabularies/{themes.id}.yaml", vocabulary=themes)
     for term_id, term in themes.terms.items():
         add(
             "term.md.j2",
-            f"themes/{term_id}.md",
+            site.term_uri("themes", term_id),
             f"schemas/vocabularies/{themes.id}.yaml",
             vocabulary=themes,
             term=term,
@@ -97,12 +97,12 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
         )
 
     add("outcome_index.md.j2", "outcomes/index.md", frameworks=FRAMEWORKS)
-    for folder, vocabulary_id in FRAMEWORKS.items():
+    for vocabulary_id in FRAMEWORKS.values():
         vocabulary = site.vocab[vocabulary_id]
         for term_id, term in vocabulary.terms.items():
             add(
                 "term.md.j2",
-                f"outcomes/{folder}/{term_id}.md",
+                site.term_uri(vocabulary_id, term_id),
                 f"schemas/vocabularies/{vocabulary_id}.yaml",
                 vocabulary=vocabulary,
                 term=term,
@@ -110,9 +110,9 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
                 section_uri="outcomes/index.md",
             )
 
-    add("ratings.md.j2", "ratings.md", "schemas/vocabularies/rating-levels.yaml")
-    add("find.md.j2", "find.md", facets=finder.facets(site))
-    add("data.md.j2", "data.md")
+    add("ratings.md.j2", page("ratings"), "schemas/vocabularies/rating-levels.yaml")
+    add("find.md.j2", page("find"), facets=finder.facets(site))
+    add("data.md.j2", page("data"))
     fields = {name: list(walk(record_fields(site.corpus.schema_set, name))) for name in KINDS}
-    add("reference.md.j2", "reference.md", fields=fields)
+    add("reference.md.j2", page("reference"), fields=fields)
     return pages

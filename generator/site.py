@@ -32,9 +32,18 @@ LICENCE = {
 
 @dataclass(frozen=True)
 class GeneratedFile:
-    src_uri: str  # path in the docs folder, e.g. "exemplars/warrington-family-support-model.md"
+    src_uri: str  # path in the docs folder, e.g. "exemplars/warrington-family-support-model/index.md"
     content: str | bytes  # Markdown for pages; any text or bytes for data files
     source: str | None = None  # repository path of the file to edit for this page, if any
+
+
+def page(name: str) -> str:
+    """The docs path of a generated page: "compare" -> "compare/index.md".
+
+    Every generated page is an index.md in a folder of its own, so that its folder is
+    also its address: a link in the page's raw HTML then means the same whether an engine
+    reads it relative to the page's address (MkDocs) or to its Markdown file (Zensical)."""
+    return f"{name}/index.md"
 
 
 def page_url(src_uri: str) -> str:
@@ -222,9 +231,9 @@ class Site:
 
     def term_uri(self, vocabulary: str, term: str) -> str:
         if vocabulary == "themes":
-            return f"themes/{term}.md"
+            return page(f"themes/{term}")
         folder = next(folder for folder, v in FRAMEWORKS.items() if v == vocabulary)
-        return f"outcomes/{folder}/{term}.md"
+        return page(f"outcomes/{folder}/{term}")
 
     def shanarri_for(self, ecm_term: str) -> list[str]:
         """The crosswalk read backwards: SHANARRI indicators mapped to an ECM outcome."""

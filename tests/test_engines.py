@@ -102,14 +102,6 @@ def test_zensical_builds_the_rendered_pages_with_its_own_header_search_and_the_f
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "zensical/zensical#258 'Relative URLs are not replaced in raw HTML' (fixed by #571): Zensical resolves "
-        "a relative link in raw HTML against the Markdown file, MkDocs against the page's address; the "
-        "generator's links follow MkDocs, so on record and term pages (x.md, built as x/) they are one level off"
-    ),
-)
 def test_zensical_builds_the_rendered_pages_with_no_broken_link(zensical_site):
     total, broken = broken_links(zensical_site)
     assert total > 1000 and broken == [], f"{len(broken)} of {total} links broken: {broken[:10]}"

@@ -121,8 +121,9 @@ def test_the_pre_commit_hook_reports_a_bad_record_in_one_line_in_a_fresh_environ
     assert result.returncode == 1, output
     assert "Traceback" not in output and "Error" not in output, output
     problems = [line for line in output.splitlines() if re.match(r"content/\S+\.yaml:\d+:\d+: ", line)]
+    line = record.read_text(encoding="utf-8").splitlines().index("  - family-suport") + 1
     assert problems == [
-        "content/exemplars/warrington-family-support-model.yaml:27:5: $.themes[0]: 'family-suport' is not an "
+        f"content/exemplars/warrington-family-support-model.yaml:{line}:5: $.themes[0]: 'family-suport' is not an "
         "allowed Theme; did you mean 'family-support'? Allowed: " + problems[0].split("Allowed: ")[1]
     ], output
     assert "- exit code: 1" in output

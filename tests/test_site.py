@@ -288,7 +288,7 @@ def test_render_writes_a_plain_docs_folder_that_builds_without_the_plugin(tmp_pa
     docs = tmp_path / "docs"
     result = run_generator("render", "--out", str(docs))
     assert result.returncode == 0, result.stderr
-    assert (docs / "exemplars/warrington-family-support-model.md").is_file()
+    assert (docs / "exemplars/warrington-family-support-model/index.md").is_file()
     assert (docs / "about.md").is_file() and (docs / "assets/whatworks.css").is_file()
     config = (ROOT / "mkdocs.yml").read_text().replace("  - whatworks\n", "")
     config = config.replace("docs_dir: docs", f"docs_dir: {docs}").replace(
