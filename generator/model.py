@@ -66,6 +66,10 @@ class Record:
         """The record's page in the docs folder."""
         return f"{self.kind.folder}/{self.id}.md"
 
+    def pages(self) -> list[tuple[str, str]]:
+        """The record's pages: (template, docs path). Most kinds have one; a pack has three."""
+        return [(self.kind.template, self.uri)]
+
     @property
     def source_file(self) -> str:
         """The file to edit for this record, from the repository root."""
@@ -283,6 +287,20 @@ class Pack(Record):
         template="pack.md.j2",
         listing_template="pack_index.md.j2",
     )
+
+    def pages(self) -> list[tuple[str, str]]:
+        """The session plan (the facilitator's print), the participants' handout and present mode."""
+        folder = f"{self.kind.folder}/{self.id}"
+        handout = ("pack_handout.md.j2", f"{folder}/handout.md")
+        return [*super().pages(), handout, ("pack_present.md.j2", f"{folder}/present.md")]
+
+    @property
+    def handout_uri(self) -> str:
+        return self.pages()[1][1]
+
+    @property
+    def present_uri(self) -> str:
+        return self.pages()[2][1]
 
     def references(self) -> Iterator[tuple[Parts, str, object]]:
         yield from super().references()
