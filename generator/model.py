@@ -131,6 +131,11 @@ class Record:
         return []
 
     @property
+    def contributor(self) -> dict | None:
+        """Who contributed the record (name, and organisation or role if given), if not the editors."""
+        return self.data.get("contributed_by")
+
+    @property
     def body(self) -> str:
         """The main text the finder searches."""
         return ""
@@ -208,6 +213,12 @@ class Exemplar(Record):
     @property
     def organisation_names(self) -> list[str]:
         return [o["name"] for o in self.data["organisations"]]
+
+    @property
+    def questions_by(self) -> str:
+        """Who wrote the reflective questions: contributor, editors or source."""
+        questions = self.data["reflective_questions"]
+        return questions.get("written_by") or ("source" if questions.get("quoted_from") else "editors")
 
     @property
     def body(self) -> str:
