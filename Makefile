@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render new migrate test test-fast lint browser bench clean
+.PHONY: site site-offline serve validate render new migrate test test-fast lint browser bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(INSTALLED): pyproject.toml
 
 site: $(INSTALLED)
 	$(BIN)/python -m generator build
+
+# A copy that works opened from disk (file://): links to files, the finder's data preloaded.
+site-offline: $(INSTALLED)
+	$(BIN)/python -m generator build --offline --site-dir site-offline
 
 serve: $(INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -71,4 +75,4 @@ bench: $(INSTALLED) browser
 	$(BIN)/python -m bench.scale
 
 clean:
-	rm -rf site build .pytest_cache
+	rm -rf site site-offline build .pytest_cache

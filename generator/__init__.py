@@ -20,6 +20,7 @@ feed.py           the Atom feed
 redirects.py      pages at former ids' addresses
 finder.py         the finder's data: facets, sharded lunr index, cards
 site_files.py   writing a plain docs folder
+offline.py      `build --offline`: a built site made to work from file://
 progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
 migrate.py      `migrate`: records brought up to the current schema version

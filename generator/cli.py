@@ -91,7 +91,9 @@ def cmd_build(args) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging))
+        # Offline, Material's header search is left out: its web worker cannot run from file://.
+        offline = {"plugins": ["whatworks"]} if args.offline else {}
+        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **offline)
         plugin = config.plugins.get("whatworks")
         if isinstance(plugin, WhatWorksPlugin):
             plugin.validated = validated  # so that it does not validate a second time
@@ -99,6 +101,10 @@ def cmd_build(args) -> int:
         # would leave millions of objects for the garbage collector to go over, page after page.
         del validated
         build(config)
+        if args.offline:
+            from .offline import make_offline
+
+            make_offline(staging)
     except (MkDocsException, SystemExit) as error:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed: {error}; {site_dir.name}/ was left as it was", file=sys.stderr)
@@ -183,6 +189,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, then build the site with MkDocs into --site-dir")
     build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
+    build.add_argument(
+        "--offline", action="store_true", help="a copy that works opened from disk (file://), for previews"
+    )
     build.set_defaults(run=cmd_build)
     new = commands.add_parser("new", help="write a new record with every field, ready to fill in")
     new.add_argument("kind", choices=sorted(KINDS), help="the kind of record")
