@@ -92,8 +92,8 @@ def cmd_build(args) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         # Offline, Material's header search is left out: its web worker cannot run from file://.
-        offline = {"plugins": ["whatworks"]} if args.offline else {}
-        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **offline)
+        plugins = {"plugins": ["whatworks"]} if args.offline else {}
+        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **plugins)  # type: ignore[arg-type]
         plugin = config.plugins.get("whatworks")
         if isinstance(plugin, WhatWorksPlugin):
             plugin.validated = validated  # so that it does not validate a second time
