@@ -23,8 +23,9 @@ site_files.py   writing a plain docs folder
 offline.py      `build --offline`: a built site made to work from file://
 progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
+from_issue.py   `from-issue`: a "Share a project" issue's answers as a new exemplar
 migrate.py      `migrate`: records brought up to the current schema version
 plugin.py       the MkDocs plugin: a thin adapter over the above
-cli.py          python -m generator validate | render | build | new | migrate
+cli.py          python -m generator validate | render | build | new | from-issue | migrate
 __main__.py     runs cli.py
 """

@@ -1,4 +1,4 @@
-"""The command line: validate, render, build, new, migrate.
+"""The command line: validate, render, build, new, from-issue, migrate.
 
 Exit status: 0 valid (or built), 1 invalid content, 2 bad usage, 3 an internal error.
 No command prints a traceback: errors are one line each, naming file, line and field.
@@ -144,6 +144,30 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_from_issue(args) -> int:
+    import datetime
+
+    from .from_issue import record_from_issue
+    from .scaffold import ScaffoldError
+
+    try:
+        body = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read the issue body {args.file}: {error}") from error
+    result = check_project(args.root)
+    try:
+        path, text = record_from_issue(result.corpus, body, datetime.date.today())
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as stream:  # never overwrite a record
+        stream.write(text)
+    print(path.relative_to(args.root))  # for the workflow that opens the pull request
+    print("wrote it: replace every TODO with the contributor, then run `make validate`", file=sys.stderr)
+    return 0
+
+
 def cmd_migrate(args) -> int:
     from .load import load_document
     from .migrate import describe, migrate_project
@@ -197,6 +221,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=sorted(KINDS), help="the kind of record")
     new.add_argument("--title", required=True, help="its title; the id and file name are made from it")
     new.set_defaults(run=cmd_new)
+
+    from_issue = commands.add_parser(
+        "from-issue", help="a new exemplar from a 'Share a project' issue's Markdown body, TODOs for what it lacks"
+    )
+    from_issue.add_argument("file", help="the issue body, as GitHub writes it (### headings, then answers)")
+    from_issue.set_defaults(run=cmd_from_issue)
 
     migrate = commands.add_parser("migrate", help="bring every record up to the current schema version")
     migrate.add_argument("--check", action="store_true", help="only report records that need migrating (exit 1 if any)")
