@@ -20,7 +20,7 @@ CHROMIUM := /usr/bin/chromium
 # Material prints a banner about its end of life on every build; the README says it once.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve validate render schemas new migrate test test-fast lint system-tools lock bench clean
+.PHONY: site site-offline serve validate render schemas new migrate test test-fast lint system-tools lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ lock:
 
 site: $(INSTALLED)
 	$(BIN)/python -m generator build
+
+# A copy that works opened from disk (file://): links to files, the finder's data preloaded.
+site-offline: $(INSTALLED)
+	$(BIN)/python -m generator build --offline --site-dir site-offline
 
 serve: $(INSTALLED)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -128,4 +132,4 @@ bench: $(TEST_INSTALLED) system-tools
 	$(BIN)/python -m bench.scale
 
 clean:
-	rm -rf site build .pytest_cache
+	rm -rf site site-offline build .pytest_cache

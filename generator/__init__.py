@@ -20,11 +20,13 @@ feed.py           the Atom feed
 redirects.py      pages at former ids' addresses
 finder.py         the finder's data: facets, sharded lunr index, cards
 site_files.py   writing a plain docs folder
+offline.py      `build --offline`: a built site made to work from file://
 progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
+from_issue.py   `from-issue`: a "Share a project" issue's answers as a new exemplar
 migrate.py      `migrate`: records brought up to the current schema version
 theme_html.py   the theme's HTML, corrected where no template override reaches
 plugin.py       the MkDocs plugin: a thin adapter over the above
-cli.py          python -m generator validate | render | build | new | migrate | schemas
+cli.py          python -m generator validate | render | build | new | from-issue | migrate | schemas
 __main__.py     runs cli.py
 """

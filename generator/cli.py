@@ -1,4 +1,4 @@
-"""The command line: validate, render, build, new, migrate, schemas.
+"""The command line: validate, render, build, new, from-issue, migrate, schemas.
 
 Exit status: 0 valid (or built), 1 invalid content, 2 bad usage, 3 an internal error.
 No command prints a traceback: errors are one line each, naming file, line and field.
@@ -91,7 +91,9 @@ def cmd_build(args) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging))
+        # Offline, Material's header search is left out: its web worker cannot run from file://.
+        plugins = {"plugins": ["whatworks"]} if args.offline else {}
+        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **plugins)  # type: ignore[arg-type]
         plugin = config.plugins.get("whatworks")
         if isinstance(plugin, WhatWorksPlugin):
             plugin.validated = validated  # so that it does not validate a second time
@@ -99,6 +101,10 @@ def cmd_build(args) -> int:
         # would leave millions of objects for the garbage collector to go over, page after page.
         del validated
         build(config)
+        if args.offline:
+            from .offline import make_offline
+
+            make_offline(staging)
     except (MkDocsException, SystemExit) as error:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed: {error}; {site_dir.name}/ was left as it was", file=sys.stderr)
@@ -135,6 +141,30 @@ def cmd_new(args) -> int:
     with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite, even in a race
         stream.write(text)
     print(f"wrote {path.relative_to(args.root)}: replace every TODO, then run `make validate`", file=sys.stderr)
+    return 0
+
+
+def cmd_from_issue(args) -> int:
+    import datetime
+
+    from .from_issue import record_from_issue
+    from .scaffold import ScaffoldError
+
+    try:
+        body = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read the issue body {args.file}: {error}") from error
+    result = check_project(args.root)
+    try:
+        path, text = record_from_issue(result.corpus, body, datetime.date.today())
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as stream:  # never overwrite a record
+        stream.write(text)
+    print(path.relative_to(args.root))  # for the workflow that opens the pull request
+    print("wrote it: replace every TODO with the contributor, then run `make validate`", file=sys.stderr)
     return 0
 
 
@@ -218,6 +248,9 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, then build the site with MkDocs into --site-dir")
     build.add_argument("--site-dir", default="site", help="where the built site goes (default: site)")
+    build.add_argument(
+        "--offline", action="store_true", help="a copy that works opened from disk (file://), for previews"
+    )
     build.set_defaults(run=cmd_build)
     new = commands.add_parser("new", help="write a new record with every field, ready to fill in")
     new.add_argument("kind", choices=sorted(KINDS), help="the kind of record")
@@ -229,6 +262,11 @@ def parser() -> argparse.ArgumentParser:
     )
     schemas.add_argument("--check", action="store_true", help="only report files that are out of date (exit 1 if any)")
     schemas.set_defaults(run=cmd_schemas)
+    from_issue = commands.add_parser(
+        "from-issue", help="a new exemplar from a 'Share a project' issue's Markdown body, TODOs for what it lacks"
+    )
+    from_issue.add_argument("file", help="the issue body, as GitHub writes it (### headings, then answers)")
+    from_issue.set_defaults(run=cmd_from_issue)
 
     migrate = commands.add_parser("migrate", help="bring every record up to the current schema version")
     migrate.add_argument("--check", action="store_true", help="only report records that need migrating (exit 1 if any)")

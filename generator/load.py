@@ -80,6 +80,16 @@ def _position_of_offset(text: bytes, offset: int) -> tuple[int, int]:
     return (before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1)
 
 
+def _colon_in_value(line: str) -> str:
+    """A value with ': ' in it reads to YAML as a second key. Say what to type instead."""
+    key, _, value = line.partition(":")
+    quoted = '"' + value.strip().replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        "YAML syntax error: this value contains ': ', which YAML reads as a new field; "
+        f"put the whole value in double quotes: {key.strip()}: {quoted}"
+    )
+
+
 def load_document(path: Path) -> Document:
     doc = Document(path)
     name = display_path(path)
@@ -115,6 +125,8 @@ def load_document(path: Path) -> Document:
         offending = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
         if offending == "\t" or "\t" in reason or "'\\t'" in reason:
             reason += " (YAML does not allow tabs for indentation: use spaces)"
+        if "mapping values are not allowed" in reason and mark.line < len(lines):
+            return fail(mark.line + 1, mark.column + 1, _colon_in_value(lines[mark.line]))
         if "nesting depth" in reason:  # libyaml's own limit
             return fail(mark.line + 1, mark.column + 1, "the YAML is nested too deeply to be a record")
         return fail(mark.line + 1, mark.column + 1, f"YAML syntax error: {reason}")

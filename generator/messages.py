@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .fields import TYPE_NAMES, resolve, with_article
@@ -59,6 +60,42 @@ def field_title(schema_set: SchemaSet, schema: dict, parts: list) -> str | None:
     return resolve(schema_set, node)[0].get("title") if parts else None
 
 
+def optional(schema_set: SchemaSet, schema: dict, parts: list) -> bool:
+    """Whether the field at `parts` (list indexes dropped) may be left out of its record."""
+    field = named_path(parts)
+    if not field:
+        return False
+    node = schema
+    for part in field[:-1]:
+        container, _ = resolve(schema_set, node)
+        node = container.get("items", {}) if isinstance(part, int) else container.get("properties", {}).get(part, {})
+    return field[-1] not in resolve(schema_set, node)[0].get("required", [])
+
+
+def placeholder(schema_set: SchemaSet, schema: dict, parts: list, value: Any) -> str:
+    """A value `new` wrote that is still there: what to do about it. An optional field can
+    simply go, which is often the fix (ecm: [TODO] in a Scottish record)."""
+    title = field_title(schema_set, schema, named_path(parts)) or ".".join(map(str, parts))
+    if optional(schema_set, schema, parts):
+        line = f"{named_path(parts)[-1]}: ..."
+        return f"{title}: still the placeholder {quote(value)}; fill it in, or delete the line '{line}' if not needed"
+    return f"{title}: still the placeholder {quote(value)}; replace it"
+
+
+# What to type, for the patterns the schemas use: said instead of "not in the required form".
+PATTERN_ADVICE = {r"\?$": "must end with a question mark: add '?' at the end"}
+
+
+def _conditionally_required(schema: dict, instance: Any) -> set[str]:
+    """Fields an if/then in `schema` requires of this instance: that error explains itself,
+    so the plain "missing required field" for the same field is left out."""
+    fields: set[str] = set()
+    for condition in schema.get("allOf", []):
+        if "if" in condition and Draft202012Validator(condition["if"]).is_valid(instance):
+            fields.update(condition.get("then", {}).get("required", []))
+    return fields
+
+
 def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_schema: dict) -> list[Problem]:
     """Turn one jsonschema error into problems whose message says what is allowed."""
     parts = list(error.absolute_path)
@@ -88,7 +125,8 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
             if extra not in allowed
         ]
     if keyword == "required":
-        missing = [field_name for field_name in expected if field_name not in value]
+        explained = _conditionally_required(schema, value) if schema.get("properties") else set()
+        missing = [field_name for field_name in expected if field_name not in value and field_name not in explained]
         props = schema.get("properties", {})
         why = f": {schema['description']}" if "description" in schema and not props else ""
         return [
@@ -123,6 +161,8 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
             return [doc.problem(parts, f"{quote(value)} is not a real date written {form}")]
         return [doc.problem(parts, f"{quote(value)} is not a valid {expected}")]
     if keyword == "pattern":
+        if expected in PATTERN_ADVICE:
+            return [doc.problem(parts, f"{name}: {quote(value)} {PATTERN_ADVICE[expected]}")]
         return [doc.problem(parts, f"{name}: {quote(value)} is not in the required form. {hint}".rstrip())]
     if keyword == "minLength":
         return [doc.problem(parts, f"{name}: too short, {len(value)} characters; at least {expected} needed")]

@@ -66,6 +66,10 @@ class Record:
         """The record's page in the docs folder: an index.md in a folder of its own (see site.page)."""
         return f"{self.kind.folder}/{self.id}/index.md"
 
+    def pages(self) -> list[tuple[str, str]]:
+        """The record's pages: (template, docs path). Most kinds have one; a pack has three."""
+        return [(self.kind.template, self.uri)]
+
     @property
     def source_file(self) -> str:
         """The file to edit for this record, from the repository root."""
@@ -125,6 +129,11 @@ class Record:
     @property
     def organisation_names(self) -> list[str]:
         return []
+
+    @property
+    def contributor(self) -> dict | None:
+        """Who contributed the record (name, and organisation or role if given), if not the editors."""
+        return self.data.get("contributed_by")
 
     @property
     def body(self) -> str:
@@ -206,6 +215,12 @@ class Exemplar(Record):
         return [o["name"] for o in self.data["organisations"]]
 
     @property
+    def questions_by(self) -> str:
+        """Who wrote the reflective questions: contributor, editors or source."""
+        questions = self.data["reflective_questions"]
+        return questions.get("written_by") or ("source" if questions.get("quoted_from") else "editors")
+
+    @property
     def body(self) -> str:
         return self.data["what_was_done"]
 
@@ -283,6 +298,20 @@ class Pack(Record):
         template="pack.md.j2",
         listing_template="pack_index.md.j2",
     )
+
+    def pages(self) -> list[tuple[str, str]]:
+        """The session plan (the facilitator's print), the participants' handout and present mode."""
+        folder = f"{self.kind.folder}/{self.id}"
+        handout = ("pack_handout.md.j2", f"{folder}/handout/index.md")
+        return [*super().pages(), handout, ("pack_present.md.j2", f"{folder}/present/index.md")]
+
+    @property
+    def handout_uri(self) -> str:
+        return self.pages()[1][1]
+
+    @property
+    def present_uri(self) -> str:
+        return self.pages()[2][1]
 
     def references(self) -> Iterator[tuple[Parts, str, object]]:
         yield from super().references()

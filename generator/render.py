@@ -80,7 +80,8 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
     for kind in KINDS.values():
         add(kind.listing_template, f"{kind.folder}/index.md")
         for record in site.listing(kind):
-            add(kind.template, record.uri, record.source_file, record=record)
+            for template, uri in record.pages():
+                add(template, uri, record.source_file, record=record)
     add("compare.md.j2", page("compare"))
 
     themes = site.vocab["themes"]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .load import Document, load_document
-from .messages import describe, field_title, named_path, quote, suggest, type_name
+from .messages import describe, placeholder, quote, suggest, type_name
 from .model import KIND_BY_FOLDER, KINDS, PLACEHOLDER, Corpus, Record, record_of
-from .problems import Problem, display_path, json_path
+from .problems import Problem, display_path
 from .progress import track
 from .schemas import load_schema_set
 
@@ -178,10 +178,8 @@ class _RecordChecker:
         problems, placeholders = _check_text(doc)
         root_schema = self.schema_set.schemas[kind.name]
         for parts in sorted(placeholders, key=lambda p: doc.position(p)):
-            title = field_title(self.schema_set, root_schema, named_path(parts)) or json_path(parts)
-            problems.append(
-                doc.problem(parts, f"{title}: still the placeholder {quote(doc_value(doc.data, parts))}; replace it")
-            )
+            value = doc_value(doc.data, parts)
+            problems.append(doc.problem(parts, placeholder(self.schema_set, root_schema, list(parts), value)))
         # Stop early: a file with this many errors needs fixing, not a longer list.
         errors = (
             []

@@ -31,6 +31,8 @@ PAGES = [
     "accessibility/",
     "packs/",
     "packs/attendance-and-the-move-to-secondary-school/",
+    "packs/attendance-and-the-move-to-secondary-school/handout/",
+    "packs/attendance-and-the-move-to-secondary-school/present/",
     "compare/",
     "data/",
     "licence/",
@@ -91,6 +93,15 @@ def test_axe_finds_no_violations_in_print_view(browser, site_url):
     page = browser.new_page()
     page.emulate_media(media="print")
     page.goto(site_url + "exemplars/school-home-support-liverpool-sefton/")
+    assert _violations(page) == []
+    page.close()
+
+
+def test_axe_finds_no_violations_while_presenting(browser, site_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(site_url + "packs/attendance-and-the-move-to-secondary-school/present/")
+    page.get_by_role("button", name="Start presenting").click()
+    page.keyboard.press("ArrowRight")
     assert _violations(page) == []
     page.close()
 

@@ -115,29 +115,42 @@ def test_evidence_page_prints_without_chrome(browser, site_url, record_id):
 
 
 @pytest.mark.parametrize("pack_id", sorted(CORPUS.packs))
-def test_pack_prints_as_one_handout_with_its_exemplars_questions(browser, site_url, pack_id):
-    reader = print_pdf(browser, f"{site_url}packs/{pack_id}/")
-    text = pdf_text(reader)
-    flat = squash(text)
+def test_pack_prints_a_facilitators_version_and_a_participants_handout(browser, site_url, pack_id):
     pack = CORPUS.packs[pack_id].data
-    for chrome in CHROME:
-        if chrome != "Print handout":  # the pack's preparation notes name the button
-            assert chrome not in text, f"{pack_id}: {chrome!r} printed"
+    used = [(CORPUS.exemplars if i["kind"] == "exemplar" else CORPUS.evidence)[i["id"]].data for i in pack["records"]]
+
+    plan = squash(pdf_text(print_pdf(browser, f"{site_url}packs/{pack_id}/")))
+    for heading in ("Runningorder", "Facilitatornotes", "Activities"):
+        assert heading in plan
     for activity in pack["activities"]:
         for prompt in activity.get("prompts", []):
-            assert squash(prompt) in flat
-    handout_at = flat.index("Handout:thepracticeandevidence")
-    for item in pack["records"]:
-        record = (CORPUS.exemplars if item["kind"] == "exemplar" else CORPUS.evidence)[item["id"]].data
-        assert flat.find(squash(record["summary"])[:80], handout_at) > handout_at
+            assert squash(prompt) in plan
+
+    reader = print_pdf(browser, f"{site_url}packs/{pack_id}/handout/")
+    text = pdf_text(reader)
+    flat = squash(text)
+    for chrome in CHROME:
+        assert chrome not in text, f"{pack_id}: {chrome!r} printed"
+    for record in used:
+        assert squash(record["summary"])[:80] in flat
         for question in record.get("reflective_questions", {}).get("questions", []):
-            assert flat.find(squash(question), handout_at) > handout_at, f"{pack_id}: missing {question}"
-    # The participants' handout starts on a page of its own.
-    starts = [
-        re.sub(r"^Page\d+of\d+", "", squash(p.extract_text())).startswith("Handout:thepracticeandevidence")
-        for p in reader.pages
-    ]
-    assert any(starts)
+            assert squash(question) in flat, f"{pack_id}: missing {question}"
+    for facilitators_only in ("Facilitatornotes", "Runningorder", "Discussionprompts"):
+        assert facilitators_only not in flat
+
+
+@pytest.mark.parametrize(
+    "path", ["exemplars/warrington-family-support-model/", "packs/{pack}/", "packs/{pack}/handout/"]
+)
+def test_printed_body_text_is_at_least_10pt(browser, site_url, path):
+    page = browser.new_page()
+    page.goto(site_url + path.format(pack=sorted(CORPUS.packs)[0]))
+    page.emulate_media(media="print")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('article p, article li, article dd, article dt, article td, article th')]
+        .filter(e => e.getBoundingClientRect().height && !e.closest('.ww-print-origin'))
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    page.close()
+    assert sizes and min(sizes) >= 10 * 96 / 72 - 0.01, min(sizes)
 
 
 def test_compare_page_prints_landscape_with_every_column(browser, site_url):

@@ -25,8 +25,8 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def test_at_least_two_packs_ship():
-    assert len(PACKS) >= 2
+def test_at_least_four_packs_ship():
+    assert len(PACKS) >= 4
 
 
 @pytest.mark.parametrize("pack_id", sorted(PACKS))
@@ -94,7 +94,7 @@ def test_pack_page_reads_as_a_session_plan_then_a_handout(site_dir, pack_id):
         "Running order",
         "Facilitator notes",
         "Activities",
-        "Handout: the practice and evidence",
+        "Practice and evidence used",
         "Cite this page",
     ]
     positions = [text.index(heading) for heading in order]
@@ -130,8 +130,7 @@ def test_running_order_shows_each_activity_with_its_times(site_dir, pack_id):
 
 @pytest.mark.parametrize("pack_id", sorted(PACKS))
 def test_pack_handout_gives_each_record_in_order_with_summary_and_questions(site_dir, pack_id):
-    text = text_of(site_dir, f"packs/{pack_id}")
-    handout = text[text.index("Handout: the practice and evidence") :]
+    handout = text_of(site_dir, f"packs/{pack_id}/handout")
     position = 0
     for item in PACKS[pack_id]["records"]:
         record = (EXEMPLARS if item["kind"] == "exemplar" else EVIDENCE)[item["id"]]
@@ -141,10 +140,35 @@ def test_pack_handout_gives_each_record_in_order_with_summary_and_questions(site
         assert re.sub(r"\s+", " ", record["summary"]).strip() in handout
         for question in record.get("reflective_questions", {}).get("questions", []):
             assert question in handout
-    links = parse(site_dir / f"packs/{pack_id}/index.html").links
+        for figure in record.get("impact", {}).get("figures", []):
+            assert re.sub(r"\s+", " ", figure["measures"]).strip() in handout
+    links = parse(site_dir / f"packs/{pack_id}/handout/index.html").links
     for item in PACKS[pack_id]["records"]:
         folder = "exemplars" if item["kind"] == "exemplar" else "evidence"
-        assert f"../../{folder}/{item['id']}/" in links
+        assert f"../../../{folder}/{item['id']}/" in links
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_participants_handout_leaves_out_the_facilitators_material(site_dir, pack_id):
+    pack = PACKS[pack_id]
+    handout = text_of(site_dir, f"packs/{pack_id}/handout")
+    assert "Facilitator notes" not in handout and "Running order" not in handout
+    for item in pack["records"]:
+        if "note" in item:
+            assert re.sub(r"\s+", " ", item["note"]).strip() not in handout
+    for activity in pack["activities"]:
+        for prompt in activity.get("prompts", []):
+            assert prompt not in handout
+    plan_links = parse(site_dir / f"packs/{pack_id}/index.html").links
+    assert "handout/" in plan_links and "present/" in plan_links
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_present_page_has_one_screen_per_activity_with_its_minutes(site_dir, pack_id):
+    markup = (site_dir / f"packs/{pack_id}/present/index.html").read_text(encoding="utf-8")
+    minutes = re.findall(r'class="ww-slide" data-minutes="(\d+)"', markup)
+    assert [int(m) for m in minutes] == [a["minutes"] for a in PACKS[pack_id]["activities"]]
+    assert "assets/present.js" in markup
 
 
 def test_packs_index_lists_every_pack_and_records_link_back(site_dir):

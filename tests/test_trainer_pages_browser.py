@@ -12,6 +12,8 @@ PAGES = [
     "packs/",
     "packs/reaching-parents-who-do-not-easily-engage/",
     "packs/attendance-and-the-move-to-secondary-school/",
+    "packs/attendance-and-the-move-to-secondary-school/handout/",
+    "packs/attendance-and-the-move-to-secondary-school/present/",
     "compare/",
     "data/",
     "licence/",

@@ -168,7 +168,7 @@ def test_the_pack_schema_gives_examples_for_every_property():
         ("pack-schema-errors", "$.records[0].kind: 'exemplr' is not allowed; did you mean 'exemplar'?"),
         (
             "pack-schema-errors",
-            "$.activities[0].prompts[0]: Discussion prompt: 'Tell us about your school.' is not in the required form",
+            "$.activities[0].prompts[0]: Discussion prompt: 'Tell us about your school.' must end with a question mark",
         ),
     ],
 )

@@ -54,6 +54,14 @@
         document.head.appendChild(script);
       });
     }
+    // The offline copy (generator/offline.py) preloads every JSON file, since a page
+    // opened from file:// may not fetch: look the file up by its path in the site.
+    const preloaded = window.WW_FINDER_FILES;
+    if (preloaded) {
+      const path = new URL(url, location.href).pathname;
+      const key = Object.keys(preloaded).find(function (name) { return path.endsWith("/" + name); });
+      if (key) return preloaded[key];
+    }
     const response = await fetch(url);
     if (!response.ok) throw new Error(url + ": " + response.status);
     return response.json();
