@@ -24,6 +24,7 @@ progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
 migrate.py      `migrate`: records brought up to the current schema version
 plugin.py       the MkDocs plugin: a thin adapter over the above
+swap.py         a new site in place of the old, safe against a kill at any moment
 cli.py          python -m generator validate | render | build | new | migrate
 __main__.py     runs cli.py
 """

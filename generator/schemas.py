@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .load import Document
+from .markup import markdown_problem
 from .problems import Problem, display_path, json_path
 
 URN = "urn:whatworks:"  # every schema and vocabulary of ours is named under it
@@ -43,6 +44,28 @@ def is_partial_date(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+@FORMAT_CHECKER.checks("markdown", raises=ValueError)
+def is_publishable_markdown(value) -> bool:
+    """Markdown whose links and nesting the page keeps as written; the reason in a ValueError if not."""
+    if isinstance(value, str):
+        problem = markdown_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return True
+
+
+def _passes(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    """A format check for jsonschema-rs, which wants a yes or no rather than an exception."""
+
+    def passes(value) -> bool:
+        try:
+            return check(value)
+        except ValueError:
+            return False
+
+    return passes
 
 
 @dataclass
@@ -87,7 +110,11 @@ class SchemaSet:
         tests/test_quick_check.py checks on every fixture."""
         # jsonschema checks the "uri" format only with an optional package, not installed;
         # so that the two agree, the quick test leaves it unchecked too.
-        formats = {"partial-date": is_partial_date, "uri": lambda value: True}
+        formats = {
+            "partial-date": is_partial_date,
+            "markdown": _passes(is_publishable_markdown),
+            "uri": lambda value: True,
+        }
         validator = jsonschema_rs.Draft202012Validator(self.bundled(name), formats=formats, validate_formats=True)
 
         def passes(instance) -> bool:
