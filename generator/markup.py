@@ -59,8 +59,9 @@ def markdown_block(text) -> Markup:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    # Blank lines would end the raw HTML block in the page's Markdown.
-    return Markup(re.sub(r"\n\s*\n", "\n", cleaned))
+    # Blank lines, even the one a final newline makes before the template's next line,
+    # would end the raw HTML block in the page's Markdown.
+    return Markup(re.sub(r"\n\s*\n", "\n", cleaned).strip())
 
 
 def markdown_problem(text: str) -> str | None:
