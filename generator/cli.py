@@ -207,5 +207,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the promise is no traceback, ever; say what broke instead
-        print(f"internal error ({type(error).__name__}): {error}. Please report it.", file=sys.stderr)
+        said = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
+        print(f"internal error ({type(error).__name__}): {said}. Please report it.", file=sys.stderr)
         return 3

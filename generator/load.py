@@ -59,27 +59,28 @@ class RefusedFile(Exception):
     """A file that is not read at all; the message says why."""
 
 
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a record") -> bytes:
     """The bytes of a regular file of at most `limit` bytes, its size checked before reading.
 
     A pull request can put anything where a record should be: a FIFO, which would block
     a reader for ever; a symbolic link to /dev/zero, or to a file elsewhere on the
-    machine that builds the site; a file of gigabytes. Only regular files are read."""
+    machine that builds the site; a file of gigabytes. Only regular files are read.
+    `what` the file should be, for the messages."""
     try:
-        _refuse_special(os.lstat(path).st_mode)
+        _refuse_special(os.lstat(path).st_mode, what)
         # Neither follow a link nor wait on a FIFO, in case the file was swapped since lstat.
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         if error.errno == errno.ELOOP:
-            _refuse_special(stat.S_IFLNK)
+            _refuse_special(stat.S_IFLNK, what)
         raise RefusedFile(f"cannot read the file: {error.strerror}") from None
     with os.fdopen(handle, "rb") as stream:
         info = os.fstat(stream.fileno())
-        _refuse_special(info.st_mode)
+        _refuse_special(info.st_mode, what)
         raw = stream.read(limit + 1) if info.st_size <= limit else b""
     size = max(info.st_size, len(raw))  # it may have grown since fstat
     if size > limit:
-        raise RefusedFile(f"the file is {size:,} bytes; a record may be at most {limit:,} bytes")
+        raise RefusedFile(f"the file is {size:,} bytes; {what} may be at most {limit:,} bytes")
     return raw
 
 
@@ -93,10 +94,10 @@ _SPECIAL_FILES = (
 )
 
 
-def _refuse_special(mode: int) -> None:
+def _refuse_special(mode: int, what: str) -> None:
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
-        raise RefusedFile(f"this is {kind}, not a regular file; a record must be a plain file")
+        raise RefusedFile(f"this is {kind}, not a regular file; {what} must be a plain file")
 
 
 @dataclass

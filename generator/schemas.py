@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .load import Document
+from .load import Document, RefusedFile, read_limited
 from .markup import markdown_problem
 from .problems import Problem, display_path, json_path
 
@@ -155,8 +155,11 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
     result = SchemaSet()
     for path in sorted(schemas_dir.glob("*.schema.json")):
         try:
-            result.schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
+            text = read_limited(path, what="a schema").decode("utf-8")
+            result.schemas[path.name.removesuffix(".schema.json")] = json.loads(text)
+        except RefusedFile as refused:
+            problems.append(Problem(display_path(path), 1, 1, "$", str(refused)))
+        except UnicodeDecodeError as error:
             problems.append(Problem(display_path(path), 1, 1, "$", f"cannot read the schema: {error}"))
         except json.JSONDecodeError as error:
             problems.append(Problem(display_path(path), error.lineno, error.colno, "$", f"invalid JSON: {error.msg}"))

@@ -84,7 +84,7 @@ def _collect(paths: list[Path]) -> list[Path]:
         elif os.path.lexists(path):
             files.append(path)  # whatever it is: the loader refuses what is not a regular file, by name
         else:
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError(f"{quote(str(path))}: no such file or folder")
     return files
 
 
