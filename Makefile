@@ -71,4 +71,4 @@ bench: $(INSTALLED) browser
 	$(BIN)/python -m bench.scale
 
 clean:
-	rm -rf site build .pytest_cache
+	rm -rf site .site-build-* .site-old .site.lock build .pytest_cache

@@ -33,8 +33,15 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # the CommonMark preset's) bounds the work per character; MAX_NESTING keeps valid
 # records well inside it (a list and its item are two levels), so they render whole.
 _MARKDOWN = MarkdownIt("commonmark")
-_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1}
-_CONTAINERS.update({name.replace("_open", "_close"): -1 for name in list(_CONTAINERS)})
+# How each token changes the depth of lists and quotes inside one another.
+_DEPTH_CHANGE = {
+    "blockquote_open": 1,
+    "blockquote_close": -1,
+    "bullet_list_open": 1,
+    "bullet_list_close": -1,
+    "ordered_list_open": 1,
+    "ordered_list_close": -1,
+}
 
 
 def plain(text: str) -> str:
@@ -72,7 +79,7 @@ def markdown_problem(text: str) -> str | None:
     addresses: those stay text, and are no problem here.)"""
     depth = deepest = 0
     for token in _MARKDOWN.parse(text):
-        depth += _CONTAINERS.get(token.type, 0)
+        depth += _DEPTH_CHANGE.get(token.type, 0)
         deepest = max(deepest, depth)
         for child in token.children or ():
             href = child.attrGet("href") if child.type == "link_open" else None
