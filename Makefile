@@ -132,4 +132,4 @@ bench: $(TEST_INSTALLED) system-tools
 	$(BIN)/python -m bench.scale
 
 clean:
-	rm -rf site site-offline build .pytest_cache
+	rm -rf site site-offline .site-build-* .site-old .site.lock build .pytest_cache

@@ -27,6 +27,7 @@ from_issue.py   `from-issue`: a "Share a project" issue's answers as a new exemp
 migrate.py      `migrate`: records brought up to the current schema version
 theme_html.py   the theme's HTML, corrected where no template override reaches
 plugin.py       the MkDocs plugin: a thin adapter over the above
+swap.py         a new site in place of the old, safe against a kill at any moment
 cli.py          python -m generator validate | render | build | new | from-issue | migrate | schemas
 __main__.py     runs cli.py
 """

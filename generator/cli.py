@@ -7,14 +7,11 @@ No command prints a traceback: errors are one line each, naming file, line and f
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .model import KINDS
-from .problems import FORMATTERS, format_text
+from .problems import FORMATS, ProblemWriter, format_text
 from .validate import UsageError, check_project
 
 
@@ -27,17 +24,19 @@ def project_root() -> Path:
 
 
 def cmd_validate(args) -> int:
-    result = check_project(args.root, [Path(p) for p in args.paths] or None)
-    sys.stdout.write(FORMATTERS[args.format](result.problems))
+    writer = ProblemWriter(sys.stdout, args.format)
+    result = check_project(args.root, [Path(p) for p in args.paths] or None, report=writer.add)
+    writer.close()
     print(result.summary(), file=sys.stderr)
     return 0 if result.ok else 1
 
 
 def _validated(root: Path):
     """The validation result when the content is valid; otherwise print the problems, and None."""
-    result = check_project(root)
+    writer = ProblemWriter(sys.stderr)
+    result = check_project(root, report=writer.add)
+    writer.close()
     if not result.ok:
-        sys.stderr.write(format_text(result.problems))
         print(f"{result.summary()}; nothing was built", file=sys.stderr)
         return None
     return result
@@ -77,48 +76,41 @@ def cmd_render(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """Validate, build into a temporary folder, then swap it in: a failed build leaves site/ as it was."""
+    """Validate, build into a folder beside the site, then swap it in: a failed or killed
+    build leaves the previous site as it was (swap.py)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from . import swap
     from .plugin import WhatWorksPlugin
 
-    validated = _validated(args.root)
-    if validated is None:
-        return 1
     site_dir = Path(args.site_dir).resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        # Offline, Material's header search is left out: its web worker cannot run from file://.
-        plugins = {"plugins": ["whatworks"]} if args.offline else {}
-        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **plugins)  # type: ignore[arg-type]
-        plugin = config.plugins.get("whatworks")
-        if isinstance(plugin, WhatWorksPlugin):
-            plugin.validated = validated  # so that it does not validate a second time
-        # The plugin lets the records go once it has made the pages; holding them here
-        # would leave millions of objects for the garbage collector to go over, page after page.
-        del validated
-        build(config)
-        if args.offline:
-            from .offline import make_offline
+        with swap.staging_folder(site_dir) as staging:
+            validated = _validated(args.root)
+            if validated is None:
+                return 1
+            # Offline, Material's header search is left out: its web worker cannot run from file://.
+            plugins = {"plugins": ["whatworks"]} if args.offline else {}
+            config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **plugins)  # type: ignore[arg-type]
+            plugin = config.plugins.get("whatworks")
+            if isinstance(plugin, WhatWorksPlugin):
+                plugin.validated = validated  # so that it does not validate a second time
+            # The plugin lets the records go once it has made the pages; holding them here
+            # would leave millions of objects for the garbage collector to go over, page after page.
+            del validated
+            build(config)
+            if args.offline:
+                from .offline import make_offline
 
-            make_offline(staging)
+                make_offline(staging)
+            swap.publish(staging, site_dir)
+    except swap.Busy as busy:
+        raise UsageError(str(busy)) from None
     except (MkDocsException, SystemExit) as error:
-        shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed: {error}; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     print(f"built the site into {site_dir}", file=sys.stderr)
     return 0
 
@@ -126,20 +118,28 @@ def cmd_build(args) -> int:
 def cmd_new(args) -> int:
     import datetime
 
+    from .load import load_document
+    from .model import Corpus
     from .scaffold import ScaffoldError, scaffold
+    from .schemas import load_schema_set
 
-    result = check_project(args.root)
-    if result.problems and not result.corpus.records:
-        sys.stderr.write(format_text(result.problems))
+    # The schemas are all a new record needs; the files in content/ say which ids are taken.
+    schema_set, problems = load_schema_set(args.root / "schemas", load_document)
+    if problems:
+        sys.stderr.write(format_text(problems))
         return 1
     try:
-        path, text = scaffold(result.corpus, args.kind, args.title, datetime.date.today())
+        path, text = scaffold(Corpus(args.root, schema_set), args.kind, args.title, datetime.date.today(), args.id)
     except ScaffoldError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite, even in a race
-        stream.write(text)
+    try:
+        with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite, even in a race
+            stream.write(text)
+    except FileExistsError:
+        print(f"error: {path.relative_to(args.root)} already exists; choose a different title or --id", file=sys.stderr)
+        return 1
     print(f"wrote {path.relative_to(args.root)}: replace every TODO, then run `make validate`", file=sys.stderr)
     return 0
 
@@ -236,7 +236,7 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", help="files or folders to check (default: all of content/)")
     validate.add_argument(
         "--format",
-        choices=sorted(FORMATTERS),
+        choices=FORMATS,
         default="text",
         help="text (FILE:LINE:COL: $.path: message), github annotations, or json",
     )
@@ -254,7 +254,8 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
     new = commands.add_parser("new", help="write a new record with every field, ready to fill in")
     new.add_argument("kind", choices=sorted(KINDS), help="the kind of record")
-    new.add_argument("--title", required=True, help="its title; the id and file name are made from it")
+    new.add_argument("--title", required=True, help="its title")
+    new.add_argument("--id", help="its id and file name (default: made from the title)")
     new.set_defaults(run=cmd_new)
 
     schemas = commands.add_parser(
@@ -285,5 +286,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the promise is no traceback, ever; say what broke instead
-        print(f"internal error ({type(error).__name__}): {error}. Please report it.", file=sys.stderr)
+        said = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
+        print(f"internal error ({type(error).__name__}): {said}. Please report it.", file=sys.stderr)
         return 3

@@ -7,16 +7,30 @@ compose the node tree ourselves and build plain data from it.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .problems import Problem, display_path, json_path
+from .problems import Problem, display_path, json_path, quote
 
 MAX_FILE_BYTES = 1_000_000  # the longest real record is a few kilobytes
 MAX_DEPTH = 40
 MAX_VALUES = 20_000  # a real record has a few hundred; more means a mistake or an attack
+
+# Characters a record's text may not hold: those that change how text displays without
+# being seen (bidirectional marks, embeddings, overrides and isolates: "Trojan Source"),
+# a byte-order mark inside the text, C0 and C1 controls other than tab and line breaks,
+# and noncharacters and lone surrogates, which XML (the feed, the sitemap) and HTML refuse.
+REFUSED_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -41,6 +55,51 @@ _RecordLoader.yaml_implicit_resolvers = {
 }
 
 
+class RefusedFile(Exception):
+    """A file that is not read at all; the message says why."""
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES, what: str = "a record") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, its size checked before reading.
+
+    A pull request can put anything where a record should be: a FIFO, which would block
+    a reader for ever; a symbolic link to /dev/zero, or to a file elsewhere on the
+    machine that builds the site; a file of gigabytes. Only regular files are read.
+    `what` the file should be, for the messages."""
+    try:
+        _refuse_special(os.lstat(path).st_mode, what)
+        # Neither follow a link nor wait on a FIFO, in case the file was swapped since lstat.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            _refuse_special(stat.S_IFLNK, what)
+        raise RefusedFile(f"cannot read the file: {error.strerror}") from None
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        _refuse_special(info.st_mode, what)
+        raw = stream.read(limit + 1) if info.st_size <= limit else b""
+    size = max(info.st_size, len(raw))  # it may have grown since fstat
+    if size > limit:
+        raise RefusedFile(f"the file is {size:,} bytes; {what} may be at most {limit:,} bytes")
+    return raw
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_special(mode: int, what: str) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL_FILES if test(mode)), "a special file")
+        raise RefusedFile(f"this is {kind}, not a regular file; {what} must be a plain file")
+
+
 @dataclass
 class Document:
     """A loaded YAML file: its data and where each value and key starts (1-based)."""
@@ -50,6 +109,17 @@ class Document:
     value_at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     key_at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    name: str = field(init=False)  # the path as problems show it, worked out once
+
+    def __post_init__(self):
+        self.name = display_path(self.path)
+
+    def keep_only(self, fields) -> None:
+        """Forget every top-level field but these, and their positions."""
+        if isinstance(self.data, dict):
+            self.data = {key: value for key, value in self.data.items() if key in fields}
+        self.value_at = {parts: at for parts, at in self.value_at.items() if not parts or parts[0] in fields}
+        self.key_at = {parts: at for parts, at in self.key_at.items() if parts[0] in fields}
 
     def position(self, parts, *, key: bool = False) -> tuple[int, int]:
         """Where the value (or its key) at `parts` starts, falling back to the nearest parent."""
@@ -64,7 +134,7 @@ class Document:
 
     def problem(self, parts, message: str, *, key: bool = False) -> Problem:
         line, column = self.position(parts, key=key)
-        return Problem(display_path(self.path), line, column, json_path(parts), message)
+        return Problem(self.name, line, column, json_path(parts), message)
 
 
 def _short_tag(tag: str) -> str:
@@ -92,18 +162,15 @@ def _colon_in_value(line: str) -> str:
 
 def load_document(path: Path) -> Document:
     doc = Document(path)
-    name = display_path(path)
 
     def fail(line: int, column: int, message: str) -> Document:
-        doc.problems.append(Problem(name, line, column, "$", message))
+        doc.problems.append(Problem(doc.name, line, column, "$", message))
         return doc
 
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return fail(1, 1, f"cannot read the file: {error.strerror}")
-    if len(raw) > MAX_FILE_BYTES:
-        return fail(1, 1, f"the file is {len(raw):,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
+        raw = read_limited(path)
+    except RefusedFile as refused:
+        return fail(1, 1, str(refused))
     if b"\0" in raw:
         return fail(*_position_of_offset(raw, raw.index(b"\0")), "this is a binary file, not YAML text")
     try:
@@ -144,10 +211,10 @@ def load_document(path: Path) -> Document:
         return fail(1, 1, "the file is empty; a record is a mapping of fields (see the schema)")
 
     try:
-        doc.data = _DataBuilder(doc).build(root, (), 0)
+        doc.data = _DataBuilder(doc, text).build(root, (), 0)
     except _TooLarge:
         doc.problems[:] = [
-            Problem(name, 1, 1, "$", f"the file holds more than {MAX_VALUES:,} values; a record is much smaller")
+            Problem(doc.name, 1, 1, "$", f"the file holds more than {MAX_VALUES:,} values; a record is much smaller")
         ]
     return doc
 
@@ -156,8 +223,9 @@ class _DataBuilder:
     """Plain data from a YAML node tree, recording each value's position in the document
     and refusing (with a problem, not an exception) what a record may not hold."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, text: str):
         self.doc = doc
+        self.text = text  # the YAML, to point at a refused character within a value
         self.seen: set[int] = set()  # ids of the nodes built so far: a node met twice came through an alias
 
     def build(self, node, parts: tuple, depth: int):
@@ -203,7 +271,7 @@ class _DataBuilder:
                     message = "merge keys (<<) are not allowed in records; write the fields out"
                 else:
                     message = "a field name must be plain text"
-                doc.problems.append(Problem(display_path(doc.path), *_mark(key_node), json_path(parts), message))
+                doc.problems.append(Problem(doc.name, *_mark(key_node), json_path(parts), message))
                 continue
             key = key_node.value
             child = parts + (key,)
@@ -211,10 +279,10 @@ class _DataBuilder:
                 first_line = doc.key_at[child][0]
                 doc.problems.append(
                     Problem(
-                        display_path(doc.path),
+                        doc.name,
                         *_mark(key_node),
                         json_path(child),
-                        f"duplicate field {key!r} (first given on line {first_line}); keep one",
+                        f"duplicate field {quote(key)} (first given on line {first_line}); keep one",
                     )
                 )
                 continue
@@ -234,10 +302,36 @@ class _DataBuilder:
             )
             return None
         try:
-            return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+            value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (yaml.YAMLError, ValueError) as error:
             doc.problems.append(doc.problem(parts, f"cannot read this value: {error}"))
             return None
+        if isinstance(value, str) and REFUSED_CHARACTERS.search(value):
+            doc.problems.append(self._refused_character(node, value, parts))
+        return value
+
+    def _refused_character(self, node, value: str, parts: tuple) -> Problem:
+        """A problem at the first refused character of a value: where it stands in the file,
+        or, when the YAML writes it as an escape ("\\u202e"), where the value starts."""
+        start, end = node.start_mark, node.end_mark
+        found = REFUSED_CHARACTERS.search(self.text, start.index, end.index)
+        if found:
+            offset = found.start()
+            line_start = self.text.rfind("\n", start.index, offset) + 1
+            line = start.line + 1 + self.text.count("\n", start.index, offset)
+            column = offset - line_start + 1 if line_start else start.column + 1 + offset - start.index
+            character, written = found.group(), ""
+        else:
+            line, column = _mark(node)
+            character = REFUSED_CHARACTERS.search(value).group()  # type: ignore[union-attr]  # searched by the caller
+            written = ", written as an escape"
+        code = f"U+{ord(character):04X}"
+        if unicodedata.category(character) in ("Cn", "Cs"):  # a noncharacter or a lone surrogate
+            message = f"contains {code}{written}, which is not a character and breaks the feed and pages; remove it"
+        else:
+            name = f" ({unicodedata.name(character)})" if unicodedata.name(character, "") else ""
+            message = f"contains the invisible control character {code}{name}{written}; remove it"
+        return Problem(self.doc.name, line, column, json_path(parts), message)
 
 
 class _TooLarge(Exception):

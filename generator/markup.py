@@ -2,26 +2,46 @@
 
 Records come by pull request from people we do not know, so nothing in them reaches a
 page unescaped: plain fields are escaped for Markdown and HTML, and Markdown fields are
-converted here and then cleaned by nh3 to a short list of tags and link schemes.
+converted here and then cleaned by nh3 to a short list of tags and link addresses.
 """
 
 from __future__ import annotations
 
 import re
 
-import markdown
 import nh3
+from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
+
+from .problems import quote
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# An address the page keeps: nh3 drops other schemes, and relative or //host addresses.
+_FULL_ADDRESS = re.compile(r"(?i)(https?|mailto):")
+MAX_NESTING = 8  # lists and quotes inside one another; real records use two or three
 
 # Characters that mean something to Markdown or its extensions inline; each is written
 # as a numeric character reference, which every Markdown processor passes through as text.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>&#|~{}=^:!]")
 # Unicode bidirectional controls can make text display in a misleading order.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+# CommonMark by markdown-it-py, whose time grows in step with the text whatever it holds
+# (Python-Markdown took minutes on a field of brackets). Its nesting limit (20 levels,
+# the CommonMark preset's) bounds the work per character; MAX_NESTING keeps valid
+# records well inside it (a list and its item are two levels), so they render whole.
+_MARKDOWN = MarkdownIt("commonmark")
+# How each token changes the depth of lists and quotes inside one another.
+_DEPTH_CHANGE = {
+    "blockquote_open": 1,
+    "blockquote_close": -1,
+    "bullet_list_open": 1,
+    "bullet_list_close": -1,
+    "ordered_list_open": 1,
+    "ordered_list_close": -1,
+}
 
 
 def plain(text: str) -> str:
@@ -34,23 +54,43 @@ def markdown_inline(text) -> Markup:
     return Markup(_MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
 
 
-# One converter, reset for each field: making a new one each time took most of the time.
-_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-
-
 def markdown_block(text) -> Markup:
     """A record's Markdown field as cleaned HTML, ready to sit in a raw HTML block."""
-    html = _MARKDOWN.reset().convert(plain(text))
+    html = _MARKDOWN.render(plain(text))
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        url_relative="deny",  # relative and //host addresses would lead off or nowhere from a generated page
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    # Blank lines would end the raw HTML block in the page's Markdown.
-    return Markup(re.sub(r"\n\s*\n", "\n", cleaned))
+    # Blank lines, even the one a final newline makes before the template's next line,
+    # would end the raw HTML block in the page's Markdown.
+    return Markup(re.sub(r"\n\s*\n", "\n", cleaned).strip())
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why a Markdown field cannot be published as written, or None: a link whose address
+    the page would drop, or lists and quotes nested deeper than MAX_NESTING.
+
+    (markdown-it makes no link at all of javascript:, vbscript:, file: and data:
+    addresses: those stay text, and are no problem here.)"""
+    depth = deepest = 0
+    for token in _MARKDOWN.parse(text):
+        depth += _DEPTH_CHANGE.get(token.type, 0)
+        deepest = max(deepest, depth)
+        for child in token.children or ():
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if isinstance(href, str) and not _FULL_ADDRESS.match(href):
+                return (
+                    f"the link {quote(href)} has no full address; write it in full, starting "
+                    "https://, http:// or mailto: (relative and //host links are not kept on the page)"
+                )
+    if deepest > MAX_NESTING:
+        return f"lists and quotes are nested {deepest} levels deep; at most {MAX_NESTING} are allowed"
+    return None
 
 
 def code_spans(text) -> Markup:

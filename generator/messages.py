@@ -4,6 +4,7 @@ contributor knows it and says what is allowed instead."""
 from __future__ import annotations
 
 import difflib
+import json
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -11,7 +12,7 @@ from jsonschema.exceptions import ValidationError
 
 from .fields import TYPE_NAMES, resolve, with_article
 from .load import Document
-from .problems import Problem
+from .problems import Problem, quote
 from .schemas import SchemaSet, is_vocabulary
 
 
@@ -23,11 +24,6 @@ def suggest(value, allowed) -> str:
         if close:
             return f"; did you mean '{close[0]}'?"
     return "."
-
-
-def quote(value) -> str:
-    text = repr(value)  # quotes, and escapes newlines and other invisible characters
-    return text if len(text) <= 60 else text[:56] + "...'"
 
 
 # The JSON Schema type of a value YAML can give, in the order to test them (bool before int).
@@ -156,6 +152,8 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
         )
         return [doc.problem(parts, f"{name}: expected {wanted}, got {type_name(value)}")]
     if keyword == "format":
+        if expected == "markdown" and error.cause:
+            return [doc.problem(parts, f"{name}: {error.cause}")]
         if expected in ("date", "partial-date"):
             form = "YYYY-MM-DD" if expected == "date" else "YYYY-MM-DD, YYYY-MM or YYYY"
             return [doc.problem(parts, f"{quote(value)} is not a real date written {form}")]
@@ -177,11 +175,15 @@ def describe(error: ValidationError, doc: Document, schema_set: SchemaSet, root_
     if keyword == "maxItems":
         return [doc.problem(parts, f"{name}: at most {expected} items allowed, has {len(value)}")]
     if keyword == "uniqueItems":
-        seen: list = []
-        repeated: list = []
+        seen: set[str] = set()
+        repeated: dict[str, Any] = {}  # the first few, by their JSON: a set, as a list of 20,000 items may come
         for item in value:
-            (repeated if item in seen else seen).append(item)
-        return [doc.problem(parts, f"{name}: lists {', '.join(quote(r) for r in repeated)} more than once")]
+            key = json.dumps(item, sort_keys=True)
+            if key in seen and len(repeated) < 5:
+                repeated.setdefault(key, item)
+            seen.add(key)
+        listed = ", ".join(quote(r) for r in repeated.values())
+        return [doc.problem(parts, f"{name}: lists {listed} more than once")]
     if keyword in ("minimum", "exclusiveMinimum"):
         return [
             doc.problem(

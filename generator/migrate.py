@@ -3,13 +3,16 @@
 When a schema changes a field, its `schema_version` const goes up by one and a function
 is added to MIGRATIONS that turns a record of the old version into the new one. Records
 are edited in place with ruamel.yaml's round-trip mode, so comments, key order and
-formatting survive; each file is replaced atomically, and only when it changed.
+formatting survive, and so do the file's line endings, byte-order mark and permissions:
+only the migrated lines change. Each file is replaced atomically, and only when it changed.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +22,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .fields import record_fields
-from .model import KINDS
+from .load import RefusedFile, read_limited
+from .model import KINDS, Misplaced, kind_of, record_files
 from .problems import display_path
 from .schemas import SchemaSet
 
@@ -72,9 +76,17 @@ def _yaml() -> YAML:
 
 
 def migrate_file(path: Path, kind: str, target: int, *, write: bool) -> Outcome:
+    try:
+        raw = read_limited(path)
+        text = raw.decode("utf-8-sig")
+    except RefusedFile as refused:
+        return Outcome(path, None, target, str(refused))
+    except UnicodeDecodeError:
+        return Outcome(path, None, target, "not UTF-8 text; run `python -m generator validate` first")
+    windows = "\r\n" in text  # ruamel would keep a \r at the end of each comment, and write \n elsewhere
     yaml = _yaml()
     try:
-        record = yaml.load(path.read_text(encoding="utf-8"))
+        record = yaml.load(text.replace("\r\n", "\n"))
     except Exception as error:  # ruamel raises many kinds; the validator explains them better
         return Outcome(
             path, None, target, f"cannot read it ({type(error).__name__}); run `python -m generator validate` first"
@@ -98,16 +110,21 @@ def migrate_file(path: Path, kind: str, target: int, *, write: bool) -> Outcome:
     if write and version != target:
         buffer = io.StringIO()
         yaml.dump(record, buffer)
-        _replace_atomically(path, buffer.getvalue())
+        migrated = buffer.getvalue().replace("\n", "\r\n") if windows else buffer.getvalue()
+        bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+        _replace_atomically(path, bom + migrated.encode("utf-8"))
     return Outcome(path, version, target)
 
 
-def _replace_atomically(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: an interrupted run never leaves half a file."""
+def _replace_atomically(path: Path, data: bytes) -> None:
+    """Write beside the file, with its permissions, then rename over it: an interrupted run
+    never leaves half a file."""
+    mode = stat.S_IMODE(os.stat(path).st_mode)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        os.fchmod(handle, mode)  # mkstemp makes it 0600
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -115,12 +132,21 @@ def _replace_atomically(path: Path, text: str) -> None:
 
 
 def migrate_project(root: Path, schema_set: SchemaSet, *, write: bool) -> list[Outcome]:
-    """Every record under root/content."""
+    """Every record under root/content; a file where no record may be is an error, as in validate."""
+    content = root / "content"
+    targets = {name: current_version(schema_set, name) for name in KINDS}
     outcomes = []
-    for kind in KINDS.values():
-        target = current_version(schema_set, kind.name)
-        for path in sorted((root / "content" / kind.folder).glob("*.yaml")):
-            outcomes.append(migrate_file(path, kind.name, target, write=write))
+    for path in record_files(content):
+        try:
+            kind = kind_of(path, content).name
+        except Misplaced as misplaced:
+            outcomes.append(Outcome(path, None, 0, str(misplaced)))
+            continue
+        if path.suffix != ".yaml":
+            rename = f"record files end in .yaml; rename it to {path.stem}.yaml"
+            outcomes.append(Outcome(path, None, targets[kind], rename))
+            continue
+        outcomes.append(migrate_file(path, kind, targets[kind], write=write))
     return outcomes
 
 

@@ -41,10 +41,16 @@ class Kind:
         return f"{self.name}.schema.json"
 
 
+# What a reference in one record may point at: field name -> the kind of its targets.
+REFERENCE_FIELDS = {"related_evidence": "evidence", "related_exemplars": "exemplar", "exemplars": "exemplar"}
+
+
 class Record:
     """One valid-YAML record file. Subclasses answer for their kind; these are the defaults."""
 
     kind: ClassVar[Kind]
+    # What the checks across records read: all that is kept of a record failing its schema.
+    cross_record_fields: ClassVar[frozenset[str]] = frozenset({"id", "former_ids", *REFERENCE_FIELDS})
 
     def __init__(self, doc: Document, schema_valid: bool = True):
         self.doc = doc
@@ -154,10 +160,6 @@ class Record:
     def source_refs(self) -> Iterator[tuple[Parts, str]]:
         """Every place the record names one of its own `sources`: (path, source id)."""
         return iter(())
-
-
-# What a reference in one record may point at: field name -> the kind of its targets.
-REFERENCE_FIELDS = {"related_evidence": "evidence", "related_exemplars": "exemplar", "exemplars": "exemplar"}
 
 
 class Exemplar(Record):
@@ -298,6 +300,7 @@ class Pack(Record):
         template="pack.md.j2",
         listing_template="pack_index.md.j2",
     )
+    cross_record_fields = Record.cross_record_fields | {"records"}
 
     def pages(self) -> list[tuple[str, str]]:
         """The session plan (the facilitator's print), the participants' handout and present mode."""
@@ -334,6 +337,45 @@ def _joined(parts: list[str | None]) -> str:
 RECORD_CLASSES: dict[str, type[Record]] = {cls.kind.name: cls for cls in (Exemplar, Evidence, Pack)}
 KINDS: dict[str, Kind] = {name: cls.kind for name, cls in RECORD_CLASSES.items()}
 KIND_BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS.values()}
+
+
+RECORD_SUFFIXES = (".yaml", ".yml")  # .yml is found, to be told to rename itself
+
+
+class Misplaced(Exception):
+    """A YAML file where no record may be; the message says where records go."""
+
+
+def record_files(content: Path) -> list[Path]:
+    """Every YAML file under content/, however deep, so that one in the wrong place is
+    reported rather than skipped. Folders reached through links are not entered."""
+    if not content.is_dir():
+        return []
+    return sorted(
+        p for p in content.rglob("*") if p.suffix in RECORD_SUFFIXES and not (p.is_dir() and not p.is_symlink())
+    )
+
+
+def kind_of(path: Path, content: Path) -> Kind:
+    """The kind of a record file, from its folder: a kind's folder directly under content/
+    (nowhere deeper, or a folder named evidence inside exemplars would make evidence), or,
+    for a file outside content/ such as a test fixture, any folder of a kind's name."""
+    try:
+        inside = path.parent.resolve().relative_to(content.resolve()).parts
+    except ValueError:  # outside content/
+        if path.parent.name in KIND_BY_FOLDER:
+            return KIND_BY_FOLDER[path.parent.name]
+        folders = _either([kind.folder for kind in KINDS.values()])
+        raise Misplaced(f"cannot tell the record type: put the file in a folder named {folders}") from None
+    if len(inside) == 1 and inside[0] in KIND_BY_FOLDER:
+        return KIND_BY_FOLDER[inside[0]]
+    where = _either([f"content/{kind.folder}/" for kind in KINDS.values()])
+    deeper = ", not in folders inside them" if inside and inside[0] in KIND_BY_FOLDER else ""
+    raise Misplaced(f"records are read only directly in {where}{deeper}; move this file")
+
+
+def _either(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" or {words[-1]}"
 
 
 def record_of(kind: Kind, doc: Document, schema_valid: bool = True) -> Record:

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from rich.progress import Progress
 
-from .problems import format_text
+from .problems import ProblemWriter
 from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
 from .theme_html import corrected
@@ -32,9 +32,12 @@ class WhatWorksPlugin(BasePlugin):
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        result, self.validated = self.validated or check_project(self.root), None
+        result, self.validated = self.validated, None
+        if result is None:
+            writer = ProblemWriter(sys.stderr)
+            result = check_project(self.root, report=writer.add)
+            writer.close()
         if not result.ok:
-            sys.stderr.write(format_text(result.problems))
             raise PluginError(f"{result.summary()}; nothing was built")
         if not config.site_url:
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import unicodedata
 from pathlib import Path
 
+from anyascii import anyascii
 from jinja2 import Environment, FileSystemLoader
+from jsonschema import Draft202012Validator
 
-from .fields import record_fields, walk
+from .fields import record_fields, resolve, walk
 from .migrate import current_version
 from .model import KINDS, PLACEHOLDER, Corpus
+from .problems import quote
 from .render import TEMPLATES
 
 
@@ -21,9 +23,11 @@ class ScaffoldError(Exception):
 
 
 def id_from_title(title: str) -> str:
-    """'Parent Counsellor: Nottingham (2009)' -> 'parent-counsellor-nottingham-2009'."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    """'Parent Counsellor: Nottingham (2009)' -> 'parent-counsellor-nottingham-2009'.
+
+    Letters of any script are transliterated ('Straße' -> 'strasse', 'Σχολείο' ->
+    'scholeio'), so that no word is silently lost from the id."""
+    words = re.findall(r"[a-z0-9]+", anyascii(title).lower())
     record_id = ""
     for word in words:
         if len(record_id) + len(word) + 1 > 60:
@@ -32,14 +36,29 @@ def id_from_title(title: str) -> str:
     return record_id
 
 
-def scaffold(corpus: Corpus, kind: str, title: str, today: datetime.date) -> tuple[Path, str]:
-    """The path and text of a new record of `kind` ("exemplar", "evidence", ...) titled `title`."""
+def scaffold(
+    corpus: Corpus, kind: str, title: str, today: datetime.date, record_id: str | None = None
+) -> tuple[Path, str]:
+    """The path and text of a new record of `kind` ("exemplar", "evidence", ...) titled
+    `title`, with the id given or else one made from the title."""
     if kind not in KINDS:
-        raise ScaffoldError(f"unknown kind '{kind}'; choose one of {', '.join(KINDS)}")
+        raise ScaffoldError(f"unknown kind {quote(kind)}; choose one of {', '.join(KINDS)}")
     folder = KINDS[kind].folder
-    record_id = id_from_title(title)
-    if len(record_id) < 3:
-        raise ScaffoldError(f"cannot make an id from the title {title!r}: give a title with a few words in it")
+    properties = corpus.schema_set.schemas[kind]["properties"]
+    longest = resolve(corpus.schema_set, properties["title"])[0].get("maxLength", 200)
+    if len(title) > longest:
+        raise ScaffoldError(f"the title {quote(title)} is {len(title):,} characters long; at most {longest} allowed")
+    if record_id is None:
+        record_id = id_from_title(title)
+        if len(record_id) < 3:
+            raise ScaffoldError(
+                f"cannot make an id from the title {quote(title)}: give a title with a few words in it, "
+                "or the id with --id (lower-case letters, digits and hyphens)"
+            )
+    else:
+        rule = resolve(corpus.schema_set, properties["id"])[0]
+        if not Draft202012Validator(rule).is_valid(record_id):
+            raise ScaffoldError(f"the id {quote(record_id)} is not usable. {rule['description']}")
     # Ids are file names and unique across kinds, so the files say which ids are taken,
     # including records that do not validate yet.
     for other in KINDS.values():
@@ -47,7 +66,7 @@ def scaffold(corpus: Corpus, kind: str, title: str, today: datetime.date) -> tup
         if taken.exists():
             raise ScaffoldError(
                 f"the id '{record_id}' is already used by {taken.relative_to(corpus.root)}; "
-                "choose a different title, or edit that record"
+                "choose a different title or --id, or edit that record"
             )
     path = corpus.root / "content" / folder / f"{record_id}.yaml"
 

@@ -26,7 +26,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .load import Document
+from .load import Document, RefusedFile, read_limited
+from .markup import markdown_problem
 from .problems import Problem, display_path, json_path
 
 # Where the schemas are, in memory. The .invalid domain never resolves: nothing is fetched.
@@ -53,6 +54,28 @@ def is_partial_date(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+@FORMAT_CHECKER.checks("markdown", raises=ValueError)
+def is_publishable_markdown(value) -> bool:
+    """Markdown whose links and nesting the page keeps as written; the reason in a ValueError if not."""
+    if isinstance(value, str):
+        problem = markdown_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return True
+
+
+def _passes(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    """A format check for jsonschema-rs, which wants a yes or no rather than an exception."""
+
+    def passes(value) -> bool:
+        try:
+            return check(value)
+        except ValueError:
+            return False
+
+    return passes
 
 
 @dataclass
@@ -158,7 +181,11 @@ class SchemaSet:
             return lambda instance: False
         # jsonschema checks the "uri" format only with an optional package, not installed;
         # so that the two agree, the quick test leaves it unchecked too.
-        formats = {"partial-date": is_partial_date, "uri": lambda value: True}
+        formats = {
+            "partial-date": is_partial_date,
+            "markdown": _passes(is_publishable_markdown),
+            "uri": lambda value: True,
+        }
         validator = jsonschema_rs.Draft202012Validator(self.bundled(name), formats=formats, validate_formats=True)
 
         def passes(instance) -> bool:
@@ -208,8 +235,11 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
     result = SchemaSet()
     for path in sorted(schemas_dir.glob("*.schema.json")):
         try:
-            result.schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
+            text = read_limited(path, what="a schema").decode("utf-8")
+            result.schemas[path.name.removesuffix(".schema.json")] = json.loads(text)
+        except RefusedFile as refused:
+            problems.append(Problem(display_path(path), 1, 1, "$", str(refused)))
+        except UnicodeDecodeError as error:
             problems.append(Problem(display_path(path), 1, 1, "$", f"cannot read the schema: {error}"))
         except json.JSONDecodeError as error:
             problems.append(Problem(display_path(path), error.lineno, error.colno, "$", f"invalid JSON: {error.msg}"))

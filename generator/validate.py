@@ -7,47 +7,46 @@ schema cannot express (ids and former ids, references, sources, dates, pack timi
 from __future__ import annotations
 
 import itertools
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Document, load_document
-from .messages import describe, placeholder, quote, suggest, type_name
-from .model import KIND_BY_FOLDER, KINDS, PLACEHOLDER, Corpus, Record, record_of
-from .problems import Problem, display_path
+from .messages import describe, placeholder, suggest, type_name
+from .model import KINDS, PLACEHOLDER, Corpus, Kind, Misplaced, Record, kind_of, record_files, record_of
+from .problems import Problem, display_path, quote
 from .progress import track
 from .schemas import load_schema_set
 
-MAX_ERRORS_PER_FILE = 50
+MAX_PROBLEMS_PER_FILE = 50  # a file with more needs fixing, not a longer list
 
 
 @dataclass
 class Result:
     corpus: Corpus
-    problems: list[Problem]
     files_checked: int
+    problem_count: int
+    files_with_problems: int
+    problems: list[Problem] = field(default_factory=list)  # sorted; empty when they went to a `report` function
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problem_count
 
     def summary(self) -> str:
         if self.ok:
             return f"{self.files_checked} files checked: all valid"
-        files = len({p.file for p in self.problems})
+        count, files = self.problem_count, self.files_with_problems
         return (
-            f"{self.files_checked} files checked: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+            f"{self.files_checked} files checked: {count} problem{'s' if count != 1 else ''}"
             f" in {files} file{'s' if files != 1 else ''}"
         )
 
 
 class UsageError(Exception):
     """A path the validator cannot use: the caller's mistake, not the content's."""
-
-
-# Characters that change how text displays without being seen: bidirectional embeddings,
-# overrides and isolates ("Trojan Source"), and C0/C1 controls other than tab and newline.
-_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _strings(value, parts=()):
@@ -61,23 +60,9 @@ def _strings(value, parts=()):
             yield from _strings(item, parts + (index,))
 
 
-def _check_text(doc: Document) -> tuple[list[Problem], set[tuple]]:
-    """Problems with invisible characters, and the paths of values still the placeholder:
-    one walk over the record's text for both."""
-    problems, placeholders = [], set()
-    for parts, text in _strings(doc.data):
-        match = _INVISIBLE.search(text)
-        if match:
-            code = f"U+{ord(match.group()):04X}"
-            problems.append(
-                doc.problem(
-                    parts,
-                    f"contains the invisible control character {code} at character {match.start() + 1}; remove it",
-                )
-            )
-        if text.startswith(PLACEHOLDER):
-            placeholders.add(parts)
-    return problems, placeholders
+def _placeholders(doc: Document) -> set[tuple]:
+    """The paths of values that are still the placeholder `new` writes."""
+    return {parts for parts, text in _strings(doc.data) if text.startswith(PLACEHOLDER)}
 
 
 def doc_value(data, parts):
@@ -86,96 +71,120 @@ def doc_value(data, parts):
     return data
 
 
+def _where(path: Path) -> Path:
+    """A file's place, its folders resolved but not the file itself: a link stays a link."""
+    return path.parent.resolve() / path.name
+
+
 def _collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
-        elif path.is_file():
-            files.append(path)
+        if path.is_dir() and not path.is_symlink():
+            files.extend(record_files(path))
+        elif os.path.lexists(path):
+            files.append(path)  # whatever it is: the loader refuses what is not a regular file, by name
         else:
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError(f"{quote(str(path))}: no such file or folder")
     return files
 
 
-def check_project(root: Path, paths: list[Path] | None = None) -> Result:
+def check_project(
+    root: Path, paths: list[Path] | None = None, report: Callable[[list[Problem]], object] | None = None
+) -> Result:
     """Validate the vocabularies and every record under root/content.
 
     With `paths`, also load those files (which may lie outside content/, e.g. test
     fixtures) and report only their problems; references still resolve against the
     whole content, as they will on the site.
+
+    With `report`, each file's problems go to it as soon as that file is checked, and the
+    problems found across records at the end: nothing is kept. Without it, the problems
+    are returned in Result.problems.
     """
+    collected: list[Problem] = []
+    send = report or collected.extend
+    problem_count = 0
+    files_with_problems: set[str] = set()
+    shown: set[str] | None = None
+
+    def emit(found: list[Problem]) -> None:
+        nonlocal problem_count
+        found = [p for p in found if shown is None or p.file in shown]
+        if found:
+            problem_count += len(found)
+            files_with_problems.update(p.file for p in found)
+            send(found)
+
+    def result(corpus: Corpus, files_checked: int) -> Result:
+        return Result(corpus, files_checked, problem_count, len(files_with_problems), sorted(collected))
+
     schema_set, problems = load_schema_set(root / "schemas", load_document)
     if problems:
-        return Result(Corpus(root, schema_set), problems, 0)
+        emit(problems)
+        return result(Corpus(root, schema_set), 0)
 
     content = root / "content"
-    files = {
-        p.resolve(): p for p in _collect([content / k.folder for k in KINDS.values() if (content / k.folder).is_dir()])
-    }
-    selected = None
+    files = {_where(p): p for p in record_files(content)}
     if paths:
         chosen = _collect(paths)
-        selected = {p.resolve() for p in chosen}
-        files.update({p.resolve(): p for p in chosen})
+        shown = {display_path(p) for p in chosen}
+        files.update({_where(p): p for p in chosen})
 
-    checker = _RecordChecker(schema_set)
+    checker = _RecordChecker(schema_set, content)
     loaded: list[Record] = []
     unreadable: list[tuple[str, str]] = []  # (kind name, file stem) of files that are not valid YAML
     for _, path in track(sorted(files.items()), "Validating records"):
-        record, record_problems = checker.check(path)
-        problems.extend(record_problems)
-        if isinstance(record, Record):
-            loaded.append(record)
-        elif record is _UNREADABLE:
-            unreadable.append((KIND_BY_FOLDER[path.parent.name].name, path.stem))
+        checked = checker.check(path)
+        emit(checked.problems)
+        if checked.record is not None:
+            if not checked.record.schema_valid:
+                # Kept for the checks across records only: let the rest go, however many files are broken.
+                checked.record.doc.keep_only(checked.record.cross_record_fields)
+            loaded.append(checked.record)
+        elif checked.unreadable is not None:
+            unreadable.append((checked.unreadable.name, path.stem))
 
     unique, cross_problems = _cross_record_checks(loaded, unreadable)
-    problems.extend(cross_problems)
+    emit(sorted(set(cross_problems)))
     corpus = Corpus.of(root, schema_set, [r for r in unique if r.schema_valid])
-    if selected is not None:
-        shown = {display_path(p) for p in selected}
-        problems = [p for p in problems if p.file in shown]
-    return Result(corpus, sorted(set(problems)), len(selected) if selected is not None else len(files))
+    return result(corpus, len(shown) if shown is not None else len(files))
 
 
-_UNREADABLE = object()
+@dataclass
+class _Checked:
+    """One file checked on its own: its problems, and the record when it is a mapping of
+    valid YAML, or the kind of a record file that is not (whose name still holds its id)."""
+
+    problems: list[Problem]
+    record: Record | None = None
+    unreadable: Kind | None = None
 
 
 class _RecordChecker:
     """One record file on its own: where it is, its YAML, its text, then its schema."""
 
-    def __init__(self, schema_set):
+    def __init__(self, schema_set, content: Path):
         self.schema_set = schema_set
+        self.content = content
         self.validators = {name: schema_set.validator(name) for name in KINDS}
         self.quick_checks = {name: schema_set.quick_check(name) for name in KINDS}
 
-    def check(self, path: Path) -> tuple[Record | object | None, list[Problem]]:
-        """The record, and its problems. Instead of a record: _UNREADABLE for a file that is
-        not YAML, None for one that is not a record at all."""
-        kind = KIND_BY_FOLDER.get(path.parent.name)
-        if kind is None:
-            folders = [k.folder for k in KINDS.values()]
-            named = ", ".join(folders[:-1]) + f" or {folders[-1]}"
-            return None, [
-                Problem(
-                    display_path(path),
-                    1,
-                    1,
-                    "$",
-                    f"cannot tell the record type: put the file in a folder named {named}",
-                )
-            ]
+    def check(self, path: Path) -> _Checked:
+        try:
+            kind = kind_of(path, self.content)
+        except Misplaced as misplaced:
+            return _Checked([Problem(display_path(path), 1, 1, "$", str(misplaced))])
         if path.suffix != ".yaml":
-            return None, [
-                Problem(display_path(path), 1, 1, "$", f"record files end in .yaml; rename it to {path.stem}.yaml")
-            ]
+            return _Checked(
+                [Problem(display_path(path), 1, 1, "$", f"record files end in .yaml; rename it to {path.stem}.yaml")]
+            )
         doc = load_document(path)
         if doc.problems:
-            return _UNREADABLE, doc.problems
+            return _Checked(_at_most(doc, doc.problems), unreadable=kind)
         if not isinstance(doc.data, dict):
-            return None, [doc.problem((), f"a record is a mapping of fields, not {type_name(doc.data)}")]
-        problems, placeholders = _check_text(doc)
+            return _Checked([doc.problem((), f"a record is a mapping of fields, not {type_name(doc.data)}")])
+        problems = []
+        placeholders = _placeholders(doc)
         root_schema = self.schema_set.schemas[kind.name]
         for parts in sorted(placeholders, key=lambda p: doc.position(p)):
             value = doc_value(doc.data, parts)
@@ -184,16 +193,32 @@ class _RecordChecker:
         errors = (
             []
             if self.quick_checks[kind.name](doc.data)
-            else list(itertools.islice(self.validators[kind.name].iter_errors(doc.data), MAX_ERRORS_PER_FILE))
+            else list(itertools.islice(self.validators[kind.name].iter_errors(doc.data), MAX_PROBLEMS_PER_FILE))
         )
+        missing_described: set[tuple] = set()
         for error in errors:
-            if tuple(error.absolute_path) not in placeholders:  # already reported as a placeholder
-                problems.extend(describe(error, doc, self.schema_set, root_schema))
-        if len(errors) == MAX_ERRORS_PER_FILE:
-            problems.append(
-                doc.problem((), f"stopped after {MAX_ERRORS_PER_FILE} schema errors; fix these and validate again")
-            )
-        return record_of(kind, doc, schema_valid=not errors), problems
+            at = tuple(error.absolute_path)
+            if at in placeholders:
+                continue  # already reported as a placeholder
+            if error.validator == "required":
+                # jsonschema gives one error per missing field of a `required` list; describe()
+                # names that list's missing fields at once. Another list at the same place (an
+                # if/then's) is described on its own.
+                if (at, id(error.schema)) in missing_described:
+                    continue
+                missing_described.add((at, id(error.schema)))
+            problems.extend(describe(error, doc, self.schema_set, root_schema))
+        return _Checked(_at_most(doc, problems), record=record_of(kind, doc, schema_valid=not errors))
+
+
+def _at_most(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """A file's problems in order, each once, and no more than MAX_PROBLEMS_PER_FILE."""
+    problems = sorted(set(problems))
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    unlisted = problems[MAX_PROBLEMS_PER_FILE]  # the stop is put where the first problem not listed is
+    message = f"stopped after {MAX_PROBLEMS_PER_FILE} problems; fix these and validate again"
+    return problems[:MAX_PROBLEMS_PER_FILE] + [Problem(doc.name, unlisted.line, unlisted.column, "$", message)]
 
 
 def _cross_record_checks(
@@ -220,8 +245,7 @@ def _cross_record_checks(
             problems.append(
                 doc.problem(
                     ("id",),
-                    f"the id {quote(record.id)} is already used by {display_path(other.path)}; "
-                    "ids are unique across all records",
+                    f"the id {quote(record.id)} is already used by {other.name}; ids are unique across all records",
                 )
             )
             continue
@@ -260,14 +284,16 @@ def _check_former_ids(records: list[Record], current: set[str]) -> tuple[dict[st
             where = ("former_ids", index)
             if former == record.id:
                 problems.append(
-                    record.doc.problem(where, f"'{former}' is this record's current id; list only ids it had before")
+                    record.doc.problem(
+                        where, f"{quote(former)} is this record's current id; list only ids it had before"
+                    )
                 )
             elif former in current:
-                holder = display_path(by_id[former].doc.path) if former in by_id else f"a file named {former}.yaml"
+                holder = by_id[former].doc.name if former in by_id else f"a file named {former}.yaml"
                 problems.append(
                     record.doc.problem(
                         where,
-                        f"'{former}' is the current id of {holder}; "
+                        f"{quote(former)} is the current id of {holder}; "
                         "a former id must not be in use, or its redirect would hide that page",
                     )
                 )
@@ -275,7 +301,7 @@ def _check_former_ids(records: list[Record], current: set[str]) -> tuple[dict[st
                 problems.append(
                     record.doc.problem(
                         where,
-                        f"'{former}' is already a former id of {display_path(owners[former].doc.path)}; "
+                        f"{quote(former)} is already a former id of {owners[former].doc.name}; "
                         "an old address can redirect to one page only",
                     )
                 )
@@ -298,7 +324,7 @@ def _check_references(known: dict[str, set[str]], former: dict[str, Record], rec
                 hint = f"; it was renamed: use its current id '{former[target].id}'"
             elif other_kind:
                 other_noun = KINDS[other_kind].noun
-                hint = f"; '{target}' is {'an' if other_noun[0] in 'aeiou' else 'a'} {other_noun}"
+                hint = f"; {quote(target)} is {'an' if other_noun[0] in 'aeiou' else 'a'} {other_noun}"
             else:
                 hint = suggest(target, sorted(known[target_kind]))
             problems.append(record.doc.problem(path, f"there is no {noun} with the id {quote(target)}{hint}"))

@@ -15,7 +15,7 @@ def test_markdown_fields_keep_lists_and_safe_links_only():
     )
     assert "<li>one</li>" in out
     assert 'href="https://example.org"' in out
-    assert "javascript" not in out and "<script" not in out and "onerror" not in out and "<img" not in out
+    assert 'href="javascript' not in out and "<script" not in out and "onerror" not in out and "<img" not in out
 
 
 def test_bidirectional_controls_are_removed():
@@ -35,3 +35,39 @@ def test_front_matter_text_is_escaped_for_the_theme():
         front_matter("A & B </title><script>x</script>\nnext")
         == "A &amp; B &lt;/title&gt;&lt;script&gt;x&lt;/script&gt; next"
     )
+
+
+def test_links_keep_only_full_addresses():
+    out = markdown_block(
+        "[a](//evil.example/x) [b](/root) [c](page.html) [d](#part) [e](?q=1) [f](ftp://host/x) "
+        "[g](https://example.org/) <a href='//evil.example/'>raw</a>"
+    )
+    assert out.count("href=") == 1 and 'href="https://example.org/"' in out
+    assert "evil.example" not in out
+
+
+def test_markdown_the_page_would_change_is_named():
+    from generator.markup import MAX_NESTING, markdown_problem
+
+    assert markdown_problem("Plain text with [a link](https://example.org) and **bold**.") is None
+    assert "the link '//evil.example/x' has no full address" in markdown_problem("[x](//evil.example/x)")
+    assert "the link '/x' has no full address" in markdown_problem("[x][r]\n\n[r]: /x")
+    assert markdown_problem("[x](javascript:alert(1))") is None  # never a link: it stays text
+    deep = "".join("  " * level + "- item\n" for level in range(MAX_NESTING + 1))
+    assert f"nested {MAX_NESTING + 1} levels deep; at most {MAX_NESTING}" in markdown_problem(deep)
+    assert markdown_problem("> " * (MAX_NESTING + 1) + "quote").startswith("lists and quotes are nested")
+
+
+def test_the_deepest_nesting_allowed_renders_whole():
+    from generator.markup import MAX_NESTING, markdown_problem
+
+    deepest = (
+        "".join("  " * level + f"- item {level}\n" for level in range(MAX_NESTING - 1))
+        + "  " * (MAX_NESTING - 1)
+        + "> "
+        + "**last** [link](https://example.org)\n"
+    )
+    assert markdown_problem(deepest) is None
+    out = markdown_block(deepest)
+    assert out.count("<ul>") == MAX_NESTING - 1 and out.count("<blockquote>") == 1
+    assert "<strong>last</strong>" in out and 'href="https://example.org"' in out

@@ -232,3 +232,38 @@ def test_a_schema_that_is_not_json_schema_is_reported_not_crashed_on(tmp_path):
         in result.stdout
     )
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_problems_are_printed_in_order_while_few_and_as_they_come_when_many():
+    import io
+
+    from generator.problems import Problem, ProblemWriter
+
+    def problems(file: str, count: int) -> list[Problem]:
+        return [Problem(file, line, 1, "$", "m") for line in range(count, 0, -1)]
+
+    few = io.StringIO()
+    writer = ProblemWriter(few)
+    writer.add(problems("b.yaml", 2))
+    writer.add(problems("a.yaml", 2))
+    assert few.getvalue() == ""  # held, to be sorted
+    writer.close()
+    assert few.getvalue().splitlines() == [
+        "a.yaml:1:1: $: m",
+        "a.yaml:2:1: $: m",
+        "b.yaml:1:1: $: m",
+        "b.yaml:2:1: $: m",
+    ]
+
+    many = io.StringIO()
+    writer = ProblemWriter(many, "json")
+    writer.SORTED = 10
+    writer.add(problems("a.yaml", 11))
+    assert many.getvalue() and not writer.held  # past SORTED, printed and let go
+    writer.add(problems("b.yaml", 3))
+    assert not writer.held
+    writer.close()
+    assert [p["file"] for p in json.loads(many.getvalue())] == ["a.yaml"] * 11 + ["b.yaml"] * 3
+    empty = io.StringIO()
+    ProblemWriter(empty, "json").close()
+    assert json.loads(empty.getvalue()) == []
