@@ -32,7 +32,10 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # (Python-Markdown took minutes on a field of brackets). Its nesting limit (20 levels,
 # the CommonMark preset's) bounds the work per character; MAX_NESTING keeps valid
 # records well inside it (a list and its item are two levels), so they render whole.
-_MARKDOWN = MarkdownIt("commonmark")
+# Link reference definitions ("[a]: /u" on a line of its own) are switched off: records
+# write links inline, and beside quote markers the definitions made markdown-it's time
+# grow with the square of the text (tests/test_markup_time.py found it).
+_MARKDOWN = MarkdownIt("commonmark").disable("reference")
 # How each token changes the depth of lists and quotes inside one another.
 _DEPTH_CHANGE = {
     "blockquote_open": 1,

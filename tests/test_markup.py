@@ -51,7 +51,11 @@ def test_markdown_the_page_would_change_is_named():
 
     assert markdown_problem("Plain text with [a link](https://example.org) and **bold**.") is None
     assert "the link '//evil.example/x' has no full address" in markdown_problem("[x](//evil.example/x)")
-    assert "the link '/x' has no full address" in markdown_problem("[x][r]\n\n[r]: /x")
+    # Reference-style links are not Markdown here (links are written inline): they stay text.
+    assert markdown_problem("[x][r]\n\n[r]: /x") is None
+    from generator.markup import markdown_block
+
+    assert "<a" not in markdown_block("[x][r]\n\n[r]: https://example.org")
     assert markdown_problem("[x](javascript:alert(1))") is None  # never a link: it stays text
     deep = "".join("  " * level + "- item\n" for level in range(MAX_NESTING + 1))
     assert f"nested {MAX_NESTING + 1} levels deep; at most {MAX_NESTING}" in markdown_problem(deep)

@@ -7,7 +7,7 @@ import time
 import tracemalloc
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.markup import markdown_block
@@ -77,6 +77,7 @@ KNOWN = {
     "list markers": "- ",
     "numbered list markers": "1. ",
     "link definitions": "[a]: /u\n[a]",
+    "link definitions in quotes": "[a]: /u\n[a]: /u\n>>",
     "setext underlines": "a\n=\n",
     "backslashes": "\\",
     "long line": "word ",
@@ -118,7 +119,13 @@ UNITS = st.lists(PIECES, min_size=1, max_size=12).map("".join)
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# No "explain" phase: on a failure it traces every line, which takes many minutes here.
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
 @given(unit=UNITS, indented=st.booleans())
 def test_generated_markdown_renders_in_linear_time(unit, indented):
     def make(length: int) -> str:
