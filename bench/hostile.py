@@ -13,38 +13,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import yaml
 
+from .scale import measured
 from .synth import PROJECT_PARTS, ROOT
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}  # CI: no progress bars in the timings
-
-# Run a command; report its wall time, its processor time and its peak memory (resident set).
-_MEASURE = (
-    "import resource, subprocess, sys, time\n"
-    "start = time.monotonic()\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
-    "wall = time.monotonic() - start\n"
-    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(done.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)\n"
-    "print(done.stderr[-300:], file=sys.stderr)\n"
-)
-
-
-def measured(command: list[str], cwd: Path) -> tuple[int, float, float, float]:
-    """(exit status, wall seconds, processor seconds, peak MB) of one run of `command`."""
-    result = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], cwd=cwd, env=ENV, capture_output=True, text=True
-    )
-    code, wall, cpu, peak = result.stdout.split()
-    return int(code), float(wall), float(cpu), float(peak)
 
 
 def broken_files(workdir: Path, count: int) -> None:
@@ -52,7 +29,7 @@ def broken_files(workdir: Path, count: int) -> None:
     folder.mkdir(parents=True)
     for index in range(count):
         (folder / f"broken-{index:05}.yaml").write_text("x: 1\n", encoding="utf-8")
-    code, wall, cpu, peak = measured([sys.executable, "-m", "generator", "validate", str(folder)], ROOT)
+    code, wall, cpu, peak, _ = measured([sys.executable, "-m", "generator", "validate", str(folder)], ROOT)
     assert code == 1, "the broken files should be reported"
     print(f"{count:,} broken files: validate {wall:.1f} s wall, {cpu:.1f} s processor, {peak:.0f} MB peak")
 
@@ -63,7 +40,7 @@ def brackets_build(workdir: Path) -> None:
         shutil.copytree(ROOT / part, project / part)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     build = [sys.executable, "-m", "generator", "build", "--site-dir", str(workdir / "site")]
-    code, wall, cpu, peak = measured(build, project)
+    code, wall, cpu, peak, _ = measured(build, project)
     assert code == 0, "the real content should build"
     print(f"real content: build {wall:.1f} s wall, {cpu:.1f} s processor, {peak:.0f} MB peak")
     record = yaml.safe_load((ROOT / "tests/fixtures/valid/exemplars/fixture-exemplar.yaml").read_text())
@@ -72,7 +49,7 @@ def brackets_build(workdir: Path) -> None:
     record["impact"]["narrative"] = brackets
     text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=10**9)
     (project / "content/exemplars/brackets.yaml").write_text(text, encoding="utf-8")
-    code, wall, cpu, peak = measured(build, project)
+    code, wall, cpu, peak, _ = measured(build, project)
     assert code == 0, "the record of brackets should build"
     print(f"with the record of brackets: build {wall:.1f} s wall, {cpu:.1f} s processor, {peak:.0f} MB peak")
 

@@ -42,26 +42,34 @@ DOC = ROOT / "docs" / "performance.md"
 MARKERS = ("<!-- scale:start -->", "<!-- scale:end -->")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}  # CI: no progress bars in the timings
 
-# Run a command and report its wall time and its children's peak memory, from one process.
+# Run a command; report its exit status, wall time, processor time and peak memory
+# (resident set), from one process.
 _MEASURE = (
     "import resource, subprocess, sys, time\n"
     "start = time.monotonic()\n"
     "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
-    "seconds = time.monotonic() - start\n"
-    "if done.returncode: sys.exit(done.stderr[-2000:])\n"
-    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "wall = time.monotonic() - start\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(done.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)\n"
+    "print(done.stderr[-2000:], file=sys.stderr)\n"
 )
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one run of `command`."""
+def measured(command: list[str], cwd: Path) -> tuple[int, float, float, float, str]:
+    """(exit status, wall seconds, processor seconds, peak MB, end of stderr) of one run of `command`."""
     result = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command], cwd=cwd, env=ENV, capture_output=True, text=True
     )
-    if result.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
-    seconds, peak_kb = result.stdout.split()
-    return float(seconds), int(peak_kb) / 1024
+    code, wall, cpu, peak = result.stdout.split()
+    return int(code), float(wall), float(cpu), float(peak), result.stderr
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one run of `command`, which must succeed."""
+    code, wall, _, peak, stderr = measured(command, cwd)
+    if code:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return wall, peak
 
 
 def bundled_schemas(project: Path, out: Path) -> dict[str, Path]:
