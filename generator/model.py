@@ -103,11 +103,16 @@ class Record:
         """The designs of the studies behind the record's claims (study-designs terms)."""
         return []
 
-    def strength(self, vocabularies: dict[str, Vocabulary]) -> int | None:
-        """How strong the evidence is, 0 to 4: the strongest design behind the record's
-        claims. None where no design makes a claim of impact."""
+    def strongest_design(self, vocabularies: dict[str, Vocabulary]) -> str | None:
+        """The strongest design behind the record's claims; None where none makes a claim of impact."""
         designs = vocabularies["study-designs"].terms
-        return max((designs[d]["strength"] for d in self.study_designs if "strength" in designs[d]), default=None)
+        rated = [d for d in self.study_designs if "strength" in designs[d]]
+        return max(rated, key=lambda d: designs[d]["strength"], default=None)
+
+    def strength(self, vocabularies: dict[str, Vocabulary]) -> int | None:
+        """How strong the evidence is, 0 to 4: that of the strongest design behind the record's claims."""
+        design = self.strongest_design(vocabularies)
+        return None if design is None else vocabularies["study-designs"].terms[design]["strength"]
 
     def evidence_order(self, vocabularies: dict[str, Vocabulary]) -> tuple[int, int]:
         """Strongest evidence first, then the most outside checking: a sort key."""
@@ -416,7 +421,11 @@ class Corpus:
     def all_records(self) -> list[Record]:
         return [r for records in self.records.values() for r in records.values()]
 
+    def newest_update(self) -> str:
+        """The newest record date (YYYY-MM-DD): "now", as far as the content knows."""
+        return max((r.data["dates"]["updated"] for r in self.all_records()), default="1970-01-01")
+
     def epoch(self) -> int:
         """The newest record date as a Unix time: a build date that depends on the content only."""
-        newest = max((r.data["dates"]["updated"] for r in self.all_records()), default="1970-01-01")
-        return int(datetime.datetime.fromisoformat(newest).replace(tzinfo=datetime.UTC).timestamp())
+        newest = datetime.datetime.fromisoformat(self.newest_update())
+        return int(newest.replace(tzinfo=datetime.UTC).timestamp())

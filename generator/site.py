@@ -156,9 +156,7 @@ class Site:
 
     def strength_design(self, record: Record) -> str | None:
         """The study design that sets the record's strength: its strongest."""
-        designs = self.vocab["study-designs"].terms
-        rated = [d for d in record.study_designs if "strength" in designs[d]]
-        return max(rated, key=lambda d: designs[d]["strength"], default=None)
+        return record.strongest_design(self.vocab)
 
     def checked(self, record: Record) -> str:
         """Who checked it, as a rating-levels term; a record without a rating is not rated."""
@@ -171,7 +169,7 @@ class Site:
     @cached_property
     def content_year(self) -> int:
         """The year of the newest record date: "now", for the age of evidence."""
-        return max((int(r.data["dates"]["updated"][:4]) for r in self.corpus.all_records()), default=1970)
+        return int(self.corpus.newest_update()[:4])
 
     @staticmethod
     def first_sentence(text: str) -> str:
