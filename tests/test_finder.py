@@ -12,6 +12,7 @@ from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.tokenizer import SEPARATOR_CHARS, Tokenizer
 from lunr.trimmer import trimmer
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import ROOT, copy_project, real_corpus, run_generator, serve
 from generator import finder
@@ -95,7 +96,10 @@ def settle(page, expected: set[str], query=""):
     page.wait_for_selector(f'[data-results][data-query="{query}"]', state="attached")
     while page.locator("[data-more]").is_visible():
         shown = page.locator("[data-results] > li").count()
-        page.click("[data-more]")
+        try:
+            page.click("[data-more]", timeout=5_000)
+        except PlaywrightTimeoutError:
+            continue  # the results were drawn again between the look and the click: look again
         page.wait_for_function("(n) => document.querySelectorAll('[data-results] > li').length > n", arg=shown)
     page.wait_for_function("(n) => document.querySelectorAll('[data-results] > li').length === n", arg=len(expected))
     return shown_ids(page)
