@@ -48,23 +48,65 @@ class CostPerFamily:
     stated: str | None  # the source's own figure, exactly as stated
     derived: Derivation | None
     why_not_derived: str | None  # said plainly when there is no derived figure
+    stated_amount: float | None = None  # the stated figure as a number, where it covers the whole period
+
+    @property
+    def for_band(self) -> tuple[Decimal, str] | None:
+        """The cost per family a band is read from, and whether it is "stated" or "worked out".
+        A stated figure comes first; a cost per week is never scaled up to a year."""
+        if self.stated_amount is not None:
+            return Decimal(str(self.stated_amount)), "stated"
+        if self.derived is not None:
+            return self.derived.value, "worked out"
+        return None
 
 
 def cost_per_family(record: Record) -> CostPerFamily:
     cost, reach = record.data["cost"], record.data["reach"]
-    stated = cost.get("per_family_as_stated")
+    stated, stated_amount = cost.get("per_family_as_stated"), cost.get("per_family_amount")
     unit = reach.get("unit", "")
+    why_not = None
     if "amount" not in cost:
-        return CostPerFamily(stated, None, "no total cost is recorded")
-    if "count" not in reach:
-        return CostPerFamily(stated, None, "no count of families reached is recorded")
-    if "famil" not in unit.lower():
+        why_not = "no total cost is recorded"
+    elif "count" not in reach:
+        why_not = "no count of families reached is recorded"
+    elif "famil" not in unit.lower():
         # Dividing by children or pupils would give a different measure, not a cost per family.
-        return CostPerFamily(stated, None, f"reach is counted in {unit or 'unstated units'}, not families")
-    if reach["count"] == 0:
-        return CostPerFamily(stated, None, "the recorded reach is zero")
+        why_not = f"reach is counted in {unit or 'unstated units'}, not families"
+    elif reach["count"] == 0:
+        why_not = "the recorded reach is zero"
+    if why_not:
+        return CostPerFamily(stated, None, why_not, stated_amount)
     value = (Decimal(str(cost["amount"])) / Decimal(reach["count"])).quantize(PENNY, ROUND_HALF_UP)
-    return CostPerFamily(stated, Derivation(cost["amount"], cost.get("currency"), reach["count"], unit, value), None)
+    derived = Derivation(cost["amount"], cost.get("currency"), reach["count"], unit, value)
+    return CostPerFamily(stated, derived, None, stated_amount)
+
+
+@dataclass(frozen=True)
+class CostBand:
+    term: str  # a cost-bands term id
+    label: str  # "Low"
+    symbol: str  # "££"
+    step: int  # 1 (very low) to the number of bands
+    steps: int
+    per_family: Decimal
+    basis: str  # "stated" or "worked out"
+
+
+def cost_band(site, record: Record) -> CostBand | None:
+    """The record's place on the cost-bands scale, where a cost per family in pounds is
+    stated or can be worked out; None otherwise."""
+    if record.data["cost"].get("currency") != "GBP":
+        return None  # the bands are in pounds
+    found = cost_per_family(record).for_band
+    if found is None:
+        return None
+    value, basis = found
+    terms = list(site.vocab["cost-bands"].terms.items())
+    for step, (term_id, term) in enumerate(terms, start=1):
+        if "below" not in term or value < term["below"]:
+            return CostBand(term_id, term["label"], term["symbol"], step, len(terms), value, basis)
+    return None
 
 
 def place(site, record: Record) -> str:
@@ -91,3 +133,13 @@ def sort_values(site, record: Record) -> dict[str, str]:
         "strength": str(site.strength(record) if site.strength(record) is not None else -1),
         "checked": str(site.vocab["rating-levels"].terms[site.checked(record)]["rank"]),
     }
+
+
+def band_counts(site) -> dict[str, int]:
+    """How many exemplars fall in each cost band, for the ratings page."""
+    counts = dict.fromkeys(site.vocab["cost-bands"].terms, 0)
+    for record in site.exemplars():
+        band = cost_band(site, record)
+        if band:
+            counts[band.term] += 1
+    return counts

@@ -244,6 +244,16 @@ class Exemplar(Record):
             yield ("impact", "figures", index, "source"), figure["source"]
         for index, quotation in enumerate(data.get("quotations", [])):
             yield ("quotations", index, "source"), quotation["source"]
+        takes = data.get("what_it_takes", {})
+        if "source" in takes:
+            yield ("what_it_takes", "source"), takes["source"]
+        for field in ("staff", "measures"):
+            for index, item in enumerate(takes.get(field, [])):
+                if "source" in item:
+                    yield ("what_it_takes", field, index, "source"), item["source"]
+                for n, change in enumerate(item.get("changes", [])):
+                    if "source" in change:
+                        yield ("what_it_takes", field, index, "changes", n, "source"), change["source"]
 
 
 class Evidence(Record):

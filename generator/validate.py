@@ -424,6 +424,21 @@ def _check_passages(record: Record) -> list[Problem]:
                 "quote the source's words that give the amount, or correct it",
             )
         )
+    if "per_family_amount" in cost and not _states_number(cost.get("per_family_as_stated", ""), cost["per_family_amount"]):
+        problems.append(
+            record.doc.problem(
+                ("cost", "per_family_amount"),
+                f"the cost per family {cost['per_family_amount']:,} is not in the cost per family as stated; "
+                "give per_family_as_stated, copied from the source, with this number in it",
+            )
+        )
+    if "per_family_amount" in cost and "currency" not in cost:
+        problems.append(
+            record.doc.problem(
+                ("cost", "per_family_amount"), "a cost per family needs the cost's currency: add currency (GBP or EUR)"
+            )
+        )
+    problems += _check_staff(record)
     if "per_family_as_stated" in cost and not _states(cost["as_stated"], cost["per_family_as_stated"]):
         problems.append(
             record.doc.problem(
@@ -432,6 +447,27 @@ def _check_passages(record: Record) -> list[Problem]:
                 "copy the cost per family exactly as the source words it there",
             )
         )
+    return problems
+
+
+def _check_staff(record: Record) -> list[Problem]:
+    """A staff role's number and hours, and those of each change, must be in its passage."""
+    problems = []
+    for index, role in enumerate(record.data.get("what_it_takes", {}).get("staff", [])):
+        entries = [(("what_it_takes", "staff", index), role)]
+        entries += [
+            (("what_it_takes", "staff", index, "changes", n), change) for n, change in enumerate(role.get("changes", []))
+        ]
+        for path, entry in entries:
+            for field in ("number", "hours"):
+                if field in entry and not _states(entry["as_stated"], entry[field]):
+                    problems.append(
+                        record.doc.problem(
+                            (*path, field),
+                            f"{quote(entry[field])} ({role['role']}) is not in its source passage; "
+                            "copy the words of the source that state it, or correct the value",
+                        )
+                    )
     return problems
 
 

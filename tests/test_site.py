@@ -226,6 +226,16 @@ def test_theme_pages_list_what_is_tagged(site_dir):
         assert f"../../exemplars/{record.id}/" in page.links
 
 
+def test_every_theme_page_opens_with_its_introduction_then_strongest_first(site_dir):
+    for term_id, term in CORPUS.vocabularies["themes"].terms.items():
+        assert term.get("introduction"), f"theme {term_id} has no introduction in themes.yaml"
+        text = text_of(site_dir, f"themes/{term_id}")
+        intro = " ".join(term["introduction"].split())
+        assert intro in text, term_id
+        assert text.index(intro) < text.index("Practice exemplars"), term_id
+    assert "Strongest evidence first, then the most outside checking." in text_of(site_dir, "themes/attendance")
+
+
 def test_home_page_has_themes_featured_practice_and_rating_legend(site_dir):
     text = text_of(site_dir, "")
     assert "How to use this site" in text and "Featured practice" in text
