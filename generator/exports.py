@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .compare import cost_band
 from .model import KINDS, Kind, Record
 from .site import LICENCE, SITE_NAME, GeneratedFile, Site
 
@@ -82,6 +83,11 @@ def _headline(site: Site, record: Record, field_name: str):
 
 
 # The columns of exemplars.csv, in order. The /data/ page documents them from this list.
+def _band(site: Site, record: Record, field_name: str):
+    band = cost_band(site, record)
+    return getattr(band, field_name) if band else None
+
+
 CSV_COLUMNS = [
     Column("id", "The record id; it is also the file name and the page address.", lambda s, r: r.id),
     Column("url", "The exemplar's page on this site.", lambda s, r: s.absolute(s.uri(r))),
@@ -127,6 +133,21 @@ CSV_COLUMNS = [
     Column("cost_currency", "ISO 4217 currency of cost_amount.", lambda s, r: r.data["cost"].get("currency")),
     Column("cost_basis", "What the cost covers, if the source says.", lambda s, r: r.data["cost"].get("basis")),
     Column("cost_funding", "Who paid, if the source says.", lambda s, r: r.data["cost"].get("funding")),
+    Column(
+        "cost_band",
+        "Cost band (a term id from cost-bands), where a cost per family is stated or can be worked out.",
+        lambda s, r: _band(s, r, "term"),
+    ),
+    Column(
+        "cost_band_per_family",
+        "The cost per family the band is read from, in pounds.",
+        lambda s, r: _band(s, r, "per_family"),
+    ),
+    Column(
+        "cost_band_basis",
+        "Whether that cost per family is stated by the source or worked out (total cost / families reached).",
+        lambda s, r: _band(s, r, "basis"),
+    ),
     Column(
         "headline_figure",
         "The headline outcome (the figure marked headline, else the first outcome), exactly as its source "
