@@ -283,6 +283,18 @@ def test_without_javascript_the_boxes_do_not_pretend_to_save(browser, site_url):
     context.close()
 
 
+def test_a_browser_that_keeps_nothing_is_told_so_and_can_still_download(context, site_url):
+    page = context.new_page()
+    page.add_init_script("Storage.prototype.setItem = () => { throw new DOMException('refused', 'SecurityError'); }")
+    page.goto(site_url + EXEMPLAR_PAGE)
+    note = page.locator(".ww-questions [data-ww-answers-on]")
+    assert note.is_visible() and "will be lost when you leave this page" in note.inner_text()
+    box(page, 1).fill(ANSWER)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as Markdown").click()
+    assert f"### {QUESTIONS[0]}\n\n{ANSWER}\n" in open(download.value.path(), encoding="utf-8").read()
+
+
 @pytest.mark.parametrize("path", [EXEMPLAR_PAGE, f"packs/{PACK.id}/", "my-reflections/"])
 def test_no_sideways_scrolling_on_a_phone(browser, site_url, path):
     context = browser.new_context(viewport={"width": 390, "height": 844})
