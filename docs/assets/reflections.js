@@ -272,9 +272,13 @@
       });
     });
 
+    // The print copy of the answer, and a box as tall as its answer (no scrolling inside it,
+    // hard on a phone); never shorter than the stylesheet's minimum.
     function mirror(box) {
       var copy = box.parentNode.querySelector("[data-ww-answer-print]");
       if (copy) copy.textContent = box.value.trim() ? box.value : "";
+      box.style.height = "";
+      if (box.scrollHeight > box.clientHeight) box.style.height = box.scrollHeight + box.offsetHeight - box.clientHeight + "px";
     }
 
     function save(id) {
