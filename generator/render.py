@@ -114,6 +114,7 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
     add("ratings.md.j2", page("ratings"), "schemas/vocabularies/rating-levels.yaml")
     add("find.md.j2", page("find"), facets=finder.facets(site))
     add("data.md.j2", page("data"))
+    add("my_reflections.md.j2", page("my-reflections"))
     fields = {name: list(walk(record_fields(site.corpus.schema_set, name))) for name in KINDS}
     add("reference.md.j2", page("reference"), fields=fields)
     return pages

@@ -38,6 +38,7 @@ PAGES = [
     "licence/",
     "find/",
     "find/?text=attendance",
+    "my-reflections/",
     "performance/",
 ]
 
@@ -123,13 +124,13 @@ def test_structure_language_skip_link_landmarks_headings(browser, site_url):
     page.close()
 
 
-def test_keyboard_reaches_every_link_in_an_exemplar_with_visible_focus(browser, site_url):
+def test_keyboard_reaches_every_link_button_and_answer_box_in_an_exemplar_with_visible_focus(browser, site_url):
     page = browser.new_page()
     page.goto(site_url + "exemplars/school-home-support-liverpool-sefton/")
     # Links inside a closed disclosure (more quotations, the source's words) are reached
     # once it is opened; its summary is reached now.
     targets = page.evaluate(
-        "[...document.querySelectorAll('article a[href], article button')]"
+        "[...document.querySelectorAll('article a[href], article button, article textarea')]"
         ".filter(e => e.offsetParent !== null && !e.closest('details:not([open])')).length"
     )
     reached, unmarked = set(), []
@@ -140,7 +141,7 @@ def test_keyboard_reaches_every_link_in_an_exemplar_with_visible_focus(browser, 
             if (!e || !e.closest('article')) return null;
             const style = getComputedStyle(e);
             const marked = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== 'none';
-            return {id: [...document.querySelectorAll('article a[href], article button')].indexOf(e), marked};
+            return {id: [...document.querySelectorAll('article a[href], article button, article textarea')].indexOf(e), marked};
         }""")
         if focused and focused["id"] >= 0:
             reached.add(focused["id"])

@@ -90,17 +90,20 @@ def test_exemplar_prints_as_a_handout_of_at_most_three_pages(browser, site_url, 
 
 
 def test_each_question_has_room_to_write_after_it(browser, site_url):
+    """With no answer typed, ruled space under each question, kept on the page with it."""
     page = browser.new_page()
     page.goto(site_url + "exemplars/warrington-family-support-model/")
     page.emulate_media(media="print")
     room = page.evaluate("""() => [...document.querySelectorAll('.ww-questions li')].map(li => {
-        const after = getComputedStyle(li, '::after');
-        return {height: parseFloat(after.height), display: after.display, breakInside: getComputedStyle(li).breakInside};
+        const space = li.querySelector('.ww-answer-print');
+        return {height: space.getBoundingClientRect().height, display: getComputedStyle(space).display,
+                box: getComputedStyle(li.querySelector('textarea')).display, breakInside: getComputedStyle(li).breakInside};
     })""")
     page.close()
-    assert room and all(r["display"] == "block" and r["height"] >= 40 and r["breakInside"] == "avoid" for r in room), (
-        room
-    )
+    assert room and all(
+        r["display"] == "block" and r["height"] >= 40 and r["box"] == "none" and r["breakInside"] == "avoid"
+        for r in room
+    ), room
 
 
 @pytest.mark.parametrize("record_id", sorted(CORPUS.evidence))

@@ -1,5 +1,6 @@
 """The offline copy (`build --offline`, `make site-offline`): opened from disk, every link
-opens a page, the finder searches without fetch, present mode and print work."""
+opens a page, the finder searches without fetch, present mode and print work, and answers
+to reflective questions are kept and gathered on "My reflections"."""
 
 import html
 import re
@@ -71,5 +72,22 @@ def test_a_pack_is_presented_and_printed_from_disk(browser, offline_dir):
     page.keyboard.press("Escape")
     page.goto((pack.parent.parent / "handout" / "index.html").as_uri())
     assert len(page.pdf(format="A4")) > 10_000
+    assert problems == []
+    page.close()
+
+
+def test_answers_are_kept_from_disk_and_my_reflections_opens_their_page(browser, offline_dir):
+    exemplar = sorted((offline_dir / "exemplars").glob("*/index.html"))[0]
+    page, problems = _open(browser, exemplar)
+    page.locator("textarea.ww-answer").first.fill("Written from disk")
+    page.wait_for_function("Object.keys(localStorage).some(k => k.startsWith('whatworks.reflections.'))")
+    page.get_by_role("link", name="My reflections").first.click()
+    page.wait_for_load_state()
+    assert page.url == (offline_dir / "my-reflections" / "index.html").as_uri()
+    assert page.locator(".ww-reflection dd").inner_text() == "Written from disk"
+    page.locator(".ww-reflection h2 a").click()
+    page.wait_for_load_state()
+    assert page.url == exemplar.as_uri()
+    assert page.locator("textarea.ww-answer").first.input_value() == "Written from disk"
     assert problems == []
     page.close()
