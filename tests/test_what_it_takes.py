@@ -22,6 +22,7 @@ ROWS = (
     "Partners",
     "Governance",
     "How families are referred",
+    "Measures of progress",
 )
 
 
@@ -38,7 +39,7 @@ def test_every_shipped_exemplar_says_what_it_takes_and_what_its_source_leaves_ou
         takes = record.data["what_it_takes"]
         left_out = [f for f in ("training", "set_up", "partners", "governance", "referral") if f not in takes]
         assert section.count("Not stated in the source.") >= len(left_out), record.id
-        assert "Measures used to track progress" in section
+        assert "Measures of progress" in section
 
 
 def test_the_sections_say_what_each_source_says(site_dir):
