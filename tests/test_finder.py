@@ -456,6 +456,22 @@ def test_material_search_still_works_and_loads_its_index_only_when_used(browser,
     close(page)
 
 
+def test_material_search_finds_a_record_by_a_synonym_it_does_not_use(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "?q=truancy")  # ?q= opens Material's search with the word typed
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    # Material shows ten pages at a time, and more as its list is scrolled to the end.
+    pages = int(page.inner_text(".md-search-result__meta").split()[0])
+    for _ in range(pages):
+        if page.locator(".md-search-result__list > li").count() >= pages:
+            break
+        page.locator(".md-search__scrollwrap").evaluate("wrap => wrap.scrollTo(0, wrap.scrollHeight)")
+        page.wait_for_timeout(200)
+    links = page.locator(".md-search-result__item > a").evaluate_all("links => links.map(a => a.href)")
+    assert any("/exemplars/school-home-support-liverpool-sefton/?" in link for link in links), links
+    page.close()
+
+
 # ---- accessibility and layout ---------------------------------------------------------
 
 
