@@ -3,8 +3,9 @@
 The finder page (/find/) downloads, before its first result:
 
 - finder/facets.json: which record has which facet value, as one bitset per value, each
-  record's update date, the index's manifest, and the characters lunr.py splits words at
-  (SEPARATOR), so that the page splits a query as the records were split. Filtering,
+  record's update date, the index's manifest, the characters lunr.py splits words at
+  (SEPARATOR), so that the page splits a query as the records were split, and the groups
+  of one-word synonyms, so that the page marks a synonym that found a result. Filtering,
   counting and sorting need nothing else, and it stays small: N/8 bytes per facet value,
   2 bytes per date.
 - finder/lunr.js: lunr.js 2.3.9, the version lunr.py targets, shipped with the generator
@@ -16,6 +17,10 @@ The finder page (/find/) downloads, before its first result:
   it has, so results are lunr's own, and the same as the whole index would give.
 - finder/cards/<n>.json: what a result card shows, only for the results on screen.
 
+Synonyms (schemas/vocabularies/synonyms.yaml) are applied when the index is built: each
+record's "synonyms" field holds every word of each group its text uses, so that a search
+for any word of a group finds what the others find (see Synonyms).
+
 docs/performance.md gives the measurements behind this split. With many records, the
 index is built in a second process while the pages are made (index_in_background).
 """
@@ -23,6 +28,7 @@ index is built in a second process while the pages are made (index_in_background
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
 import datetime
 import functools
@@ -49,13 +55,27 @@ from lunr.trimmer import trimmer
 
 from .markup import plain
 from .model import KINDS
+from .schemas import Vocabulary
 from .site import page_url
 
 TYPE_LEGEND = "Record type"
 
 # Fields indexed for full-text search, and how much a match in each counts.
 # A title or theme match says more about what a record is than a word in its body.
-FIELDS = (("title", 5), ("themes", 3), ("summary", 2), ("place", 2), ("organisations", 2), ("body", 1))
+# "synonyms" holds the words of every group of synonyms the other fields use (see Synonyms).
+FIELDS = (
+    ("title", 5),
+    ("themes", 3),
+    ("summary", 2),
+    ("place", 2),
+    ("organisations", 2),
+    ("body", 1),
+    ("synonyms", 1),
+)
+SYNONYMS = "synonyms"  # the vocabulary of words that mean the same
+# The page matches a word of fewer letters than this as a whole word, longer ones as the
+# start of words (MIN_PREFIX in assets/finder-index.js).
+MIN_PREFIX = 3
 
 # Terms per shard are added until the shard reaches this many bytes (a single common
 # term may exceed it). Chosen from the measurements in docs/performance.md.
@@ -136,7 +156,7 @@ def _text(site, record) -> dict[str, str]:
     """The words a record is found by, field by field (see FIELDS)."""
     data = record.data
     themes = " ".join(site.label("themes", t) for t in data["themes"])
-    return {
+    text = {
         "title": data["title"],
         "themes": themes,
         "summary": data["summary"],
@@ -144,6 +164,7 @@ def _text(site, record) -> dict[str, str]:
         "organisations": " ".join(record.organisation_names),
         "body": record.body,
     }
+    return {**text, "synonyms": synonyms(site.vocab).words_for(list(text.values()))}
 
 
 def _character_class(chars: str) -> str:
@@ -175,6 +196,88 @@ def _index_terms(word: str) -> tuple[str, ...]:
 
 def _terms(text: str) -> list[str]:
     return [term for word in _SEPARATORS.split(text.lower()) if word for term in _index_terms(word)]
+
+
+# A word of a synonym as the page matches a typed word: its stem and the word itself, each
+# as the start of an index term, or the stem alone as a whole term for a short word.
+Word = tuple[str, str, bool]  # (stem, word, whole term only)
+
+
+def _word(text: str) -> Word | None:
+    stems = _index_terms(text)
+    return (stems[0], text, len(text) < MIN_PREFIX) if stems else None
+
+
+def _has(sorted_terms: list[str], word: Word) -> bool:
+    stem, raw, whole = word
+    for prefix in (stem,) if whole else (stem, raw):
+        at = bisect.bisect_left(sorted_terms, prefix)
+        if at < len(sorted_terms) and (sorted_terms[at] == prefix if whole else sorted_terms[at].startswith(prefix)):
+            return True
+    return False
+
+
+def _matches(term: str, word: Word) -> bool:
+    stem, raw, whole = word
+    return term == stem if whole else term.startswith(stem) or term.startswith(raw)
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Groups of words that mean the same (schemas/vocabularies/synonyms.yaml), applied when
+    the index is built: a record that uses any word of a group gets every word of the group
+    in its "synonyms" field, so that each word finds what the others find. A record "uses" a
+    word where a search for that word would find it: an index term starting with the word
+    or its stem (as the page matches the words typed), and a phrase's words in a row."""
+
+    groups: tuple[tuple[str, tuple[tuple[Word, ...], ...]], ...]  # (all its words as text, its phrases)
+
+    @classmethod
+    @functools.cache
+    def of(cls, groups: tuple[tuple[str, ...], ...]) -> Synonyms:
+        """Synonyms from groups of words (or words in a row)."""
+        made = []
+        for group in groups:
+            phrases = []
+            for phrase in group:
+                words = tuple(w for w in (_word(part) for part in _SEPARATORS.split(phrase.lower()) if part) if w)
+                if words:
+                    phrases.append(words)
+            made.append((" ".join(group), tuple(phrases)))
+        return cls(tuple(made))
+
+    def words_for(self, texts: list[str]) -> str:
+        """Every word of every group the texts use, to be indexed with them."""
+        if not self.groups:
+            return ""
+        runs = [_terms(text) for text in texts]
+        distinct = sorted({term for run in runs for term in run})
+        return " ".join(words for words, phrases in self.groups if any(self._uses(runs, distinct, p) for p in phrases))
+
+    def single_word_stems(self) -> list[list[str]]:
+        """Each group's one-word synonyms as index terms: the page marks them in a result
+        that a synonym found, as it marks the words typed."""
+        groups = [sorted({phrase[0][0] for phrase in phrases if len(phrase) == 1}) for _, phrases in self.groups]
+        return [group for group in groups if len(group) > 1]
+
+    @staticmethod
+    def _uses(runs: list[list[str]], distinct: list[str], phrase: tuple[Word, ...]) -> bool:
+        if not all(_has(distinct, word) for word in phrase):
+            return False
+        if len(phrase) == 1:
+            return True
+        return any(
+            all(_matches(run[at + k], word) for k, word in enumerate(phrase))
+            for run in runs
+            for at in range(len(run) - len(phrase) + 1)
+        )
+
+
+def synonyms(vocabularies: dict[str, Vocabulary]) -> Synonyms:
+    """The groups of synonyms in these vocabularies (none if there is no such vocabulary)."""
+    vocabulary = vocabularies.get(SYNONYMS)
+    terms = vocabulary.terms.values() if vocabulary else ()
+    return Synonyms.of(tuple(tuple(term.get("words", ())) for term in terms))
 
 
 def index_documents(site, all_records: list) -> list[dict[str, str]]:
@@ -381,6 +484,7 @@ def data_files(site, index: tuple[dict, list[str]] | None = None) -> dict[str, s
         "updated": _days([r.data["dates"]["updated"] for r in all_records]),
         "index": index_entry,
         "separator": SEPARATOR,
+        "synonyms": synonyms(site.vocab).single_word_stems(),
     }
     # Data files change together; their content hash lets the page ask for this build's
     # files rather than ones a browser cached from an earlier build.

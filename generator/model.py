@@ -229,7 +229,13 @@ class Exemplar(Record):
 
     @property
     def body(self) -> str:
-        return self.data["what_was_done"]
+        # What the page says the practice was, why, what changed and what was learned: a
+        # word the page uses about these is one the finder finds it by.
+        data = self.data
+        impact = data.get("impact", {})
+        parts = [data["what_was_done"], data.get("why", ""), impact.get("narrative", "")]
+        parts += [figure["measures"] for figure in impact.get("figures", [])]
+        return "\n\n".join(part for part in parts + data.get("lessons", []) if part)
 
     def source_refs(self) -> Iterator[tuple[Parts, str]]:
         data = self.data

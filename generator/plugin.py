@@ -16,6 +16,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from rich.progress import Progress
 
+from .finder import synonyms
+from .header_search import add_synonyms, spaced
 from .problems import ProblemWriter
 from .progress import showing
 from .render import TEMPLATES, GeneratedFile, render_site
@@ -42,6 +44,7 @@ class WhatWorksPlugin(BasePlugin):
         if not config.site_url:
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         self.generated: list[GeneratedFile] = render_site(result.corpus, config.site_url)
+        self.synonyms = synonyms(result.corpus.vocabularies)
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
         # set; otherwise use the newest record date, never the clock. Set for this build
         # only, so that a later build in the same process (mkdocs serve) dates its own content.
@@ -78,6 +81,10 @@ class WhatWorksPlugin(BasePlugin):
             self.task = self.bar.add_task("Building pages", total=pages)
         return env
 
+    def on_page_content(self, html: str, page, config, files) -> str:
+        # Before Material's search reads the page (on_page_context): words stay apart.
+        return spaced(html)
+
     def on_post_page(self, output: str, page, config) -> str:
         if self.bar is not None:
             self.bar.advance(self.task)
@@ -88,6 +95,8 @@ class WhatWorksPlugin(BasePlugin):
         return corrected(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
+        # After Material's search (listed before this plugin) has written its index.
+        add_synonyms(Path(config.site_dir) / "search" / "search_index.json", self.synonyms)
         self._finish()
 
     def on_build_error(self, error):

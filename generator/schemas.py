@@ -304,6 +304,20 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
                         )
                     )
 
+    # A word in two groups of synonyms would join the groups into one without saying so.
+    for doc in documents:
+        group_of: dict[str, str] = {}
+        for index, term in enumerate(doc.data["terms"]):  # type: ignore[index]  # a valid vocabulary is a mapping
+            for position, word in enumerate(term.get("words", [])):
+                if word in group_of and group_of[word] != term["id"]:
+                    problems.append(
+                        doc.problem(
+                            ("terms", index, "words", position),
+                            f"'{word}' is already in the group '{group_of[word]}'; a word may be in one group only",
+                        )
+                    )
+                group_of.setdefault(word, term["id"])
+
     vocabulary_schemas = [_in_memory(v.as_schema(), v.schema_file) for v in result.vocabularies.values()]
     result.registry = result.registry.with_resources(
         (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in vocabulary_schemas

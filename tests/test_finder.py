@@ -10,6 +10,7 @@ import pytest
 from lunr.query import Query, QueryPresence
 from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
 from lunr.tokenizer import SEPARATOR_CHARS, Tokenizer
 from lunr.trimmer import trimmer
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -39,26 +40,53 @@ def _stems(text: str) -> list[str]:
     return stems
 
 
-def _searchable(record) -> str:
-    """What the issue says a search looks in: title, summary, themes, places, organisations,
-    what was done and key findings."""
+def _searchable(record) -> list[str]:
+    """What the page says a search looks in: title, summary, themes, places, organisations,
+    what was done, why, the impact (its narrative and what each figure measures), lessons
+    and key findings."""
     data = record.data
     parts = [data["title"], data["summary"], *(VOCAB["themes"].label(t) for t in data["themes"])]
     if record.kind.folder == "exemplars":
         place = data["place"]
         parts += [place.get("setting", ""), place["area"], VOCAB["countries"].label(place["country"])]
-        parts += [o["name"] for o in data["organisations"]] + [data["what_was_done"]]
+        parts += [o["name"] for o in data["organisations"]] + [data["what_was_done"], data["why"]]
+        parts += [data["impact"]["narrative"], *(f["measures"] for f in data["impact"]["figures"])]
+        parts += data.get("lessons", [])
     else:
         parts += [VOCAB["countries"].label(c) for c in data.get("countries", [])]
         parts += [data["publisher"], *data.get("authors", []), *data["key_findings"]]
-    return " ".join(parts)
+    return parts
 
 
-SEARCHABLE = {record.id: set(_stems(_searchable(record))) for record in RECORDS}
+def _uses(stems: list[str], phrase: str) -> bool:
+    """Whether the words of a synonym are in `stems` in a row, each as the start of a stem
+    (its own stem's start, or its own letters')."""
+    words = [(stem, word) for word, stem in zip(_words(phrase), _stems(phrase), strict=True)]
+    return any(
+        all(stems[at + k].startswith(stem) or stems[at + k].startswith(word) for k, (stem, word) in enumerate(words))
+        for at in range(len(stems) - len(words) + 1)
+    )
+
+
+def _words(text: str) -> list[str]:
+    return [str(t) for t in (trimmer(token) for token in Tokenizer(text)) if stop_word_filter(t) is not None]
+
+
+def _with_synonyms(parts: list[str]) -> set[str]:
+    """The stems of a record's text, and of every word of each group of synonyms it uses."""
+    runs = [_stems(part) for part in parts]
+    stems = {s for run in runs for s in run}
+    for term in VOCAB["synonyms"].terms.values():
+        if any(_uses(run, phrase) for run in runs for phrase in term["words"]):
+            stems |= {s for phrase in term["words"] for s in _stems(phrase)}
+    return stems
+
+
+SEARCHABLE = {record.id: _with_synonyms(_searchable(record)) for record in RECORDS}
 
 
 def matching(text: str) -> set[str]:
-    """Records in which every word of the text begins a word (both stemmed)."""
+    """Records in which every word of the text begins a word (both stemmed), synonyms included."""
     words = _stems(text)
     return {i for i, stems in SEARCHABLE.items() if all(any(s.startswith(w) for s in stems) for w in words)}
 
@@ -129,6 +157,22 @@ def test_typing_attendance_finds_the_school_home_support_exemplar(browser, site_
     assert set(ids) == expected
     assert "school-home-support-liverpool-sefton" in ids
     assert "text=attendance" in page.url
+    close(page)
+
+
+def test_truancy_and_attendance_find_the_same_records(browser, site_url):
+    """No record says "truancy": the synonyms vocabulary makes it find what "attendance"
+    finds, and the other way round, and the card marks the synonym that matched."""
+    expected = matching("attendance")
+    assert expected == matching("truancy") and "school-home-support-liverpool-sefton" in expected
+    page = open_finder(browser, site_url)
+    page.fill(BOX, "truancy")
+    by_truancy = settle(page, expected, "truancy")
+    marked = {m.lower() for m in page.locator("[data-results] mark").all_inner_texts()}
+    assert marked and all(m.startswith(("attend", "absen", "truan", "non-attend")) for m in marked), marked
+    page.fill(BOX, "attendance")
+    by_attendance = settle(page, expected, "attendance")
+    assert set(by_truancy) == set(by_attendance) == expected
     close(page)
 
 
@@ -367,7 +411,10 @@ def test_matched_words_are_highlighted(browser, site_url):
     page.fill(BOX, "parents")
     settle(page, matching("parents"), "parents")
     marked = page.locator("[data-results] mark").all_inner_texts()
-    assert marked and all(m.lower().startswith("parent") for m in marked)
+    # The word typed, and its synonyms ("carers", "families") where they found a record.
+    synonyms = tuple(s for word in VOCAB["synonyms"].terms["parents"]["words"] for s in _stems(word))
+    assert marked and all(str(stemmer(Token(m.lower()))).startswith(synonyms) for m in marked), marked
+    assert any(m.lower().startswith("parent") for m in marked)
     close(page)
 
 
@@ -409,6 +456,22 @@ def test_material_search_still_works_and_loads_its_index_only_when_used(browser,
     close(page)
 
 
+def test_material_search_finds_a_record_by_a_synonym_it_does_not_use(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "?q=truancy")  # ?q= opens Material's search with the word typed
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    # Material shows ten pages at a time, and more as its list is scrolled to the end.
+    pages = int(page.inner_text(".md-search-result__meta").split()[0])
+    for _ in range(pages):
+        if page.locator(".md-search-result__list > li").count() >= pages:
+            break
+        page.locator(".md-search__scrollwrap").evaluate("wrap => wrap.scrollTo(0, wrap.scrollHeight)")
+        page.wait_for_timeout(200)
+    links = page.locator(".md-search-result__item > a").evaluate_all("links => links.map(a => a.href)")
+    assert any("/exemplars/school-home-support-liverpool-sefton/?" in link for link in links), links
+    page.close()
+
+
 # ---- accessibility and layout ---------------------------------------------------------
 
 
@@ -426,19 +489,124 @@ def test_no_accessibility_violations_with_results_and_facets(browser, site_url, 
     close(page)
 
 
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_fits_the_screen_and_screenshots(browser, site_url, width, scheme):
     page = open_finder(browser, site_url, "?text=parents", width=width, color_scheme=scheme)
     settle(page, matching("parents"), "parents")
-    filters = page.locator(".ww-finder__filters")
+    ARTIFACTS.mkdir(exist_ok=True)
     if width < 720:
-        assert filters.get_attribute("open") is None, "on a phone the filters start folded away"
-        page.click(".ww-finder__filters > summary")
-        page.wait_for_timeout(300)  # Material turns the chevron in 0.25 s; the screenshot should not catch it halfway
+        assert not page.locator("#ww-f-theme-attendance").is_visible(), "on a phone the filters wait behind a button"
+        page.screenshot(path=ARTIFACTS / f"finder-{width}-{scheme}.png", full_page=False)
+        page.click("[data-open-filters]")
     assert page.locator("#ww-f-theme-attendance").is_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"finder-{width}-{scheme}.png", full_page=False)
+    name = f"finder-{width}-{scheme}-filters.png" if width < 720 else f"finder-{width}-{scheme}.png"
+    page.screenshot(path=ARTIFACTS / name, full_page=False)
+    close(page)
+
+
+# ---- on a phone ------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+def open_on_a_phone(browser, site_url, query=""):
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.goto(site_url + "find/" + query)
+    wait_for_status(page, r"\d+ results?|No results")
+    return page
+
+
+@pytest.mark.parametrize("query", ["", "?text=parents&theme=family-support&phase=primary&group=parents-and-carers"])
+def test_on_a_phone_the_first_result_is_on_the_first_screen(browser, site_url, query):
+    page = open_on_a_phone(browser, site_url, query)
+    page.wait_for_selector("[data-results] > li")
+    top = page.evaluate("document.querySelector('[data-results] > li').getBoundingClientRect().top")
+    assert 0 < top <= PHONE["height"], f"the first result starts {top}px down a {PHONE['height']}px screen"
+    assert page.evaluate("window.scrollY") == 0
+    close(page)
+
+
+def test_on_a_phone_one_button_opens_the_filters_and_counts_the_ticks(browser, site_url):
+    page = open_on_a_phone(browser, site_url, "?theme=family-support&phase=primary&group=parents-and-carers")
+    button = page.locator("[data-open-filters]")
+    assert button.inner_text() == "Filters (3)"
+    assert button.get_attribute("aria-expanded") == "false"
+    button.click()
+    dialog = page.locator("dialog[data-filters-dialog]")
+    assert dialog.is_visible() and page.evaluate("document.querySelector('dialog').matches(':modal')")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.querySelector('dialog').contains(document.activeElement)"), "the focus moves in"
+    page.click("label[for=ww-f-type-exemplar]")
+    expected = with_value(
+        lambda r: (
+            r.kind.folder == "exemplars"
+            and "family-support" in r.data["themes"]
+            and "primary" in r.data.get("phases", [])
+            and "parents-and-carers" in r.data.get("target_groups", [])
+        )
+    )
+    wait_for_status(page, f"{len(expected)} results?" if expected else "No results.*")
+    assert page.locator("[data-close-filters]").inner_text() in (f"Show {len(expected)} results", "Show 1 result")
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.hasAttribute('data-open-filters')"), (
+        "the focus goes back to the button"
+    )
+    assert button.inner_text() == "Filters (4)"
+    assert "type=exemplar" in page.url
+    close(page)
+
+
+def test_choices_no_result_has_are_hidden_until_asked_for(browser, site_url):
+    page = open_finder(browser, site_url, "?text=attendance")
+    settle(page, matching("attendance"), "attendance")
+    themes = VOCAB["themes"].terms
+    found = matching("attendance")
+    none = [t for t in themes if not found & with_value(lambda r, t=t: t in r.data["themes"])]
+    some = [t for t in themes if t not in none]
+    assert none and some, "choose words that leave some themes with no result"
+    facet = page.locator("fieldset[data-facet=theme]")
+    more = facet.locator("[data-more-choices]")
+    assert more.inner_text() == f"Show {len(none)} more {'choice' if len(none) == 1 else 'choices'}"
+    assert [t for t in themes if page.locator(f"#ww-f-theme-{t}").is_visible()] == some
+    more.click()
+    assert more.get_attribute("aria-expanded") == "true" and more.inner_text() == "Show fewer choices"
+    assert all(page.locator(f"#ww-f-theme-{t}").is_visible() for t in themes)
+    assert page.locator(f"label[for=ww-f-theme-{none[0]}] [data-count]").inner_text() == "(0)"
+    # A ticked choice stays in sight even when it would give nothing more.
+    page.check(f"#ww-f-theme-{none[0]}")
+    wait_for_status(page, "No results.*")
+    more.click()
+    assert page.locator(f"#ww-f-theme-{none[0]}").is_visible()
+    close(page)
+
+
+def test_back_from_a_result_returns_to_the_same_place(browser, site_url):
+    page = open_on_a_phone(browser, site_url)
+    # An unload handler keeps the page out of the back-forward cache, so that Back loads
+    # it again, as browsers often do, rather than showing it as it was left.
+    page.add_init_script("window.addEventListener('unload', () => {})")
+    page.reload()
+    everything = {r.id for r in RECORDS}
+    settle(page, everything)  # shows every result: more than one screen's worth
+    link = page.locator("[data-results] > li").nth(24).locator(".ww-card__title a")
+    link.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -100)")
+    where = page.evaluate("window.scrollY")
+    assert where > 3 * PHONE["height"]
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url("**/evidence/**")
+    page.go_back()
+    wait_for_status(page, r"\d+ results?")
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "back_forward"
+    page.wait_for_function("(y) => Math.abs(window.scrollY - y) <= 2", arg=where, timeout=10_000)
+    assert page.locator("[data-results] > li").count() == len(everything)
+    assert page.locator("[data-results] > li").nth(24).locator(".ww-card__title a").inner_text() == title
     close(page)

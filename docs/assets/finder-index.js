@@ -3,7 +3,8 @@
  *
  * Data, all built by generator/finder.py and described there:
  *   finder/facets.json     the manifest: one bitset per facet value, dates, the index's
- *                          fields and shards, the characters words are split at, the build
+ *                          fields and shards, the characters words are split at, the groups
+ *                          of synonyms (to mark them in results), the build
  *   finder/lunr.js         the lunr.js whose index format lunr.py writes
  *   finder/index/<n>.json  index shards: contiguous runs of terms, fetched as words need them
  *   finder/cards/<n>.json  one result card per record, fetched for the results on screen
@@ -176,6 +177,8 @@
       this.indexedCount = -1;      // how many shards `lunrIndex` was built from
       this.separator = new RegExp(manifest.separator + "+");
       this.separatorKept = new RegExp("(" + manifest.separator + "+)");  // split, keeping it
+      // Groups of one-word synonyms as index terms: a result a synonym found marks them all.
+      this.synonyms = (manifest.synonyms || []).map(function (group) { return new Set(group); });
 
       const words = Math.ceil(this.records / 32);
       this.everything = new Uint32Array(words);  // the bitset of all records
@@ -345,7 +348,7 @@
           });
         }
       });
-      const order = [], matched = new Map();
+      const order = [], matched = new Map(), synonyms = this.synonyms;
       for (const result of found) {
         order.push(Number(result.ref));
         matched.set(Number(result.ref), result.matchData);
@@ -353,8 +356,15 @@
       return {
         order: order,
         set: fromList(order, this.everything.length),
-        // The index terms a record matched, for highlighting: read only for cards shown.
-        terms: function (n) { return new Set(Object.keys(matched.get(n).metadata)); },
+        // The index terms a record matched, and the synonyms of any of them, for
+        // highlighting: read only for cards shown.
+        terms: function (n) {
+          const terms = new Set(Object.keys(matched.get(n).metadata));
+          for (const group of synonyms) {
+            if (Array.from(terms).some(function (term) { return group.has(term); })) group.forEach(function (term) { terms.add(term); });
+          }
+          return terms;
+        },
       };
     }
 

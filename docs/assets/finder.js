@@ -22,10 +22,19 @@
   const list = form.querySelector("[data-results]");
   const more = form.querySelector("[data-more]");
   const clear = form.querySelector("[data-clear]");
-  const selectedNote = form.querySelector("[data-selected]");
-  const filters = form.querySelector(".ww-finder__filters");
+  const selectedNotes = Array.from(form.querySelectorAll("[data-selected]"));
+  const filters = form.querySelector("[data-filters]");
+  const filtersHome = form.querySelector("[data-filters-home]");
+  const dialog = form.querySelector("[data-filters-dialog]");
+  const openFilters = form.querySelector("[data-open-filters]");
+  const done = form.querySelector("[data-close-filters]");
+  const fieldsets = Array.from(form.querySelectorAll(".ww-facet"));
   const boxes = Array.from(form.querySelectorAll(".ww-facet input[type=checkbox]"));
   const root = form.getAttribute("data-root");
+  // The width from which the filters sit beside the results (finder.css), not in a dialog.
+  const wide = window.matchMedia("(min-width: 45em)");
+  // Where the page was when the reader left it for a result, to go back to on Back.
+  const SCROLL_KEY = "ww-finder-scroll";
 
   // What changes while the page is open.
   const finder = {
@@ -37,7 +46,6 @@
   };
 
   form.hidden = false;
-  if (window.matchMedia("(max-width: 44.99em)").matches) filters.open = false;
 
   // ---- the view and the URL ---------------------------------------------------------
   // A view is the words, the ticks and the sort: { q, facets: { facet: [value, ...] }, sort }.
@@ -110,7 +118,7 @@
     const mine = ++finder.generation, view = formView(), index = finder.index;
     const current = function () { return mine === finder.generation; };
     const selected = boxes.filter(function (box) { return box.checked; }).length;
-    selectedNote.textContent = selected ? "(" + selected + " selected)" : "";
+    for (const note of selectedNotes) note.textContent = selected ? "(" + selected + ")" : "";
     try {
       const found = await index.search(view);
       if (!current()) return;
@@ -160,6 +168,7 @@
     }
     status.textContent = total === 0 ? "No results. Try fewer or shorter words, or clear some filters."
       : total === 1 ? "1 result" : total + " results";
+    done.textContent = total === 0 ? "Close the filters" : total === 1 ? "Show 1 result" : "Show " + total + " results";
     more.hidden = Math.min(finder.shown, total) >= total;
   }
 
@@ -170,6 +179,72 @@
       if (n === undefined) continue;
       box.parentNode.querySelector("[data-count]").textContent = "(" + n + ")";
       box.parentNode.classList.toggle("ww-facet__value--none", n === 0);
+    }
+    fieldsets.forEach(showChoices);
+  }
+
+  // A choice that would give no results is hidden, unless it is ticked or the reader has
+  // asked to see every choice of its facet; the facet's button says how many are hidden.
+  function showChoices(fieldset) {
+    const button = fieldset.querySelector("[data-more-choices]");
+    const all = button.getAttribute("aria-expanded") === "true";
+    let none = 0;
+    for (const value of fieldset.querySelectorAll(".ww-facet__value")) {
+      const empty = value.classList.contains("ww-facet__value--none") && !value.querySelector("input").checked;
+      if (empty) none++;
+      value.hidden = empty && !all;
+    }
+    button.hidden = none === 0 && !all;
+    button.textContent = all ? "Show fewer choices" : "Show " + none + " more " + (none === 1 ? "choice" : "choices");
+  }
+
+  // ---- the filters on a phone: a dialog ------------------------------------------------
+
+  function showFilters() {
+    dialog.appendChild(filters);
+    dialog.showModal();
+    openFilters.setAttribute("aria-expanded", "true");
+  }
+
+  // On closing (the "Show results" button, Escape), the filters go back beside the
+  // results, and the browser gives the focus back to the "Filters" button.
+  dialog.addEventListener("close", function () {
+    filtersHome.appendChild(filters);
+    openFilters.setAttribute("aria-expanded", "false");
+  });
+  openFilters.addEventListener("click", showFilters);
+  done.addEventListener("click", function () { dialog.close(); });
+  wide.addEventListener("change", function () { if (wide.matches && dialog.open) dialog.close(); });
+  for (const fieldset of fieldsets) {
+    const button = fieldset.querySelector("[data-more-choices]");
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded", button.getAttribute("aria-expanded") === "true" ? "false" : "true");
+      showChoices(fieldset);
+    });
+  }
+
+  // ---- back from a result: the same place on the page ---------------------------------
+  // The results are drawn after the page loads, too late for the browser's own scroll
+  // restoring; so the page keeps where it was, and how many results it showed, for this
+  // address, and goes back there once the results are drawn again.
+
+  history.scrollRestoration = "manual";
+  window.addEventListener("pagehide", function () {
+    try {
+      sessionStorage.setItem(SCROLL_KEY, JSON.stringify({ url: location.href, y: window.scrollY, shown: finder.shown }));
+    } catch (error) {
+      // No session storage (a private window may refuse it): Back starts at the top.
+    }
+  });
+
+  function savedPlace() {
+    const navigation = performance.getEntriesByType("navigation")[0];
+    if (!navigation || navigation.type !== "back_forward") return null;
+    try {
+      const place = JSON.parse(sessionStorage.getItem(SCROLL_KEY) || "null");
+      return place && place.url === location.href ? place : null;
+    } catch (error) {
+      return null;
     }
   }
 
@@ -260,7 +335,10 @@
       return;
     }
     showView(readView(location.search));
+    const place = savedPlace();
+    if (place) finder.shown = Math.max(PAGE_SIZE, place.shown | 0);
     await update();
+    if (place) window.scrollTo(0, place.y);
     // lunr.js is needed as soon as a word is typed: fetch it once the first results are
     // up, so that typing waits only for the index shards its words need, and warm up the
     // search while the page is idle.
