@@ -223,11 +223,16 @@ class _RecordChecker:
 
 def _undefined_abbreviations(doc: Document, glossary: Glossary) -> list[Problem]:
     """A warning for each abbreviation in the record's text that the glossary does not
-    define, once per field, at the line and column where it is written."""
-    warnings = []
+    define, once per record, where it is first written; at most MAX_PROBLEMS_PER_FILE, so
+    that a list of warnings never ends in the error that stops a long list."""
+    warnings: list[Problem] = []
+    warned: set[str] = set()
     lines: list[str] | None = None  # the file's lines, read only when there is something to find
     for parts, text in _strings(doc.data):
-        for word in dict.fromkeys(word for word, _ in glossary.undefined(text)):
+        for word, _ in glossary.undefined(text):
+            if word in warned or len(warnings) == MAX_PROBLEMS_PER_FILE:
+                continue
+            warned.add(word)
             if lines is None:
                 lines = read_limited(doc.path).decode("utf-8-sig", errors="replace").splitlines()
             line, column = _written_at(lines, doc.position(parts), word)

@@ -103,6 +103,19 @@ def test_an_undefined_abbreviation_is_a_warning_naming_file_line_and_field(tmp_p
     assert again.returncode == 0 and again.stdout == "", again.stdout
 
 
+def test_many_undefined_abbreviations_are_warnings_once_each_and_never_an_error(tmp_path):
+    project = copy_project(tmp_path / "project")
+    record = project / "content/exemplars/warrington-family-support-model.yaml"
+    words = " ".join(f"ZQ{n}" for n in range(60))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("It has two main parts:", f"{words} {words}. It has two main parts:"), "utf-8")
+    result = run_generator("validate", cwd=project)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 50 and all(": warning: " in line for line in lines)
+    assert len({line.split("'")[1] for line in lines}) == 50  # each word once
+
+
 def test_see_also_must_name_a_glossary_term(tmp_path):
     project = copy_project(tmp_path / "project")
     glossary = project / "schemas/vocabularies/glossary.yaml"
