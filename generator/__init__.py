@@ -10,6 +10,7 @@ messages.py     jsonschema errors in words a contributor knows
 fields.py       a kind's fields, read from its schema (reference page, scaffold, messages)
 validate.py     schema and cross-record checks, every error with file:line:col
 markup.py       record text to safe page content
+glossary.py     abbreviations and terms: marked up on every page, and undefined ones found in records
 site.py         what templates know: URLs, labels, listings, generated files
 render.py       records to Markdown pages through templates/, and every other generated file:
 compare.py        costs per family for the comparison page, with their formula

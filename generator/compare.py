@@ -8,6 +8,7 @@ itself exactly as stated, never recalculated.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -109,6 +110,47 @@ def cost_band(site, record: Record) -> CostBand | None:
     return None
 
 
+@dataclass(frozen=True)
+class CostFigure:
+    """One figure in the comparison's cost cell, with what kind of figure it is."""
+
+    kind: str  # "stated": the source's own words; "derived": worked out here, with its formula
+    text: str  # the figure as the cell shows it
+    note: str | None = None  # what it is, in a few words: shown beside it, and in full under the row
+
+
+def cost_figures(record: Record) -> list[CostFigure]:
+    """The figures of the cost column, each labelled with where it comes from: the cost per
+    family the source states, or else the total it states; and a cost per family worked
+    out from the record's numbers. Empty when the source states no cost. The one list the
+    cell is made from, so that a further kind of figure is one more entry here."""
+    cost = record.data["cost"]
+    figures = []
+    if "per_family_as_stated" in cost:
+        figures.append(CostFigure("stated", cost["per_family_as_stated"]))
+    elif "amount" in cost:
+        figures.append(CostFigure("stated", money(cost["amount"], cost.get("currency")), "in total"))
+    derived = cost_per_family(record).derived
+    if derived is not None:
+        figures.append(CostFigure("derived", f"{money(derived.value, derived.currency)} per family", derived.formula))
+    return figures
+
+
+def first_clause(text: str) -> str:
+    """A record's words cut at the first full stop, semicolon or bracket, for a short cell:
+    "2008–09 (the period of ...); the source ..." -> "2008–09". The whole text stays under the row."""
+    return re.split(r"\. |; | \(", text, maxsplit=1)[0].rstrip(".")
+
+
+def reach_figure(record: Record) -> str:
+    """The number reached, with what it counts, where the record gives one; otherwise the
+    source's words, cut short ("Not reported")."""
+    reach = record.data["reach"]
+    if "count" in reach:
+        return f"{reach['count']:,} {reach.get('unit', '')}".strip()
+    return first_clause(reach["as_stated"])
+
+
 def place(site, record: Record) -> str:
     """Where, for a table cell: setting and area where the source gives them, then the country."""
     where = record.data["place"]
@@ -127,8 +169,7 @@ def sort_values(site, record: Record) -> dict[str, str]:
         "title": data["title"].lower(),
         "period": data["period"].get("start", ""),
         "reach": str(data["reach"].get("count", "")),
-        "cost": str(data["cost"].get("amount", "")),
-        "per_family": str(derived.value) if derived else "",
+        "cost": str(derived.value) if derived else "",
         "headline": headline["value"].lower() if headline else "",
         "strength": str(site.strength(record) if site.strength(record) is not None else -1),
         "checked": str(site.vocab["rating-levels"].terms[site.checked(record)]["rank"]),

@@ -229,12 +229,17 @@ class Exemplar(Record):
 
     @property
     def body(self) -> str:
-        # What the page says the practice was, why, what changed and what was learned: a
-        # word the page uses about these is one the finder finds it by.
+        # What the page says the practice was, why, what changed, what it takes and what was
+        # learned: a word the page uses about these is one the finder finds it by.
         data = self.data
         impact = data.get("impact", {})
         parts = [data["what_was_done"], data.get("why", ""), impact.get("narrative", "")]
         parts += [figure["measures"] for figure in impact.get("figures", [])]
+        takes = data.get("what_it_takes", {})
+        parts += [role["role"] for role in takes.get("staff", [])]
+        parts += [takes.get(name, "") for name in ("training", "set_up", "partners", "governance", "referral")]
+        parts += list(takes.get("funding", {}).values())
+        parts += [f"{m['name']}: {m['what_it_measures']}" for m in takes.get("measures", [])]
         return "\n\n".join(part for part in parts + data.get("lessons", []) if part)
 
     def source_refs(self) -> Iterator[tuple[Parts, str]]:
@@ -253,13 +258,13 @@ class Exemplar(Record):
         takes = data.get("what_it_takes", {})
         if "source" in takes:
             yield ("what_it_takes", "source"), takes["source"]
-        for field in ("staff", "measures"):
-            for index, item in enumerate(takes.get(field, [])):
+        for listed in ("staff", "measures"):
+            for index, item in enumerate(takes.get(listed, [])):
                 if "source" in item:
-                    yield ("what_it_takes", field, index, "source"), item["source"]
+                    yield ("what_it_takes", listed, index, "source"), item["source"]
                 for n, change in enumerate(item.get("changes", [])):
                     if "source" in change:
-                        yield ("what_it_takes", field, index, "changes", n, "source"), change["source"]
+                        yield ("what_it_takes", listed, index, "changes", n, "source"), change["source"]
 
 
 class Evidence(Record):

@@ -17,6 +17,8 @@ from mkdocs.structure.files import File, Files
 from rich.progress import Progress
 
 from .finder import synonyms
+from .glossary import PAGE as GLOSSARY_PAGE
+from .glossary import VOCABULARY, Glossary
 from .header_search import add_synonyms, spaced
 from .problems import ProblemWriter
 from .progress import showing
@@ -45,6 +47,7 @@ class WhatWorksPlugin(BasePlugin):
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         self.generated: list[GeneratedFile] = render_site(result.corpus, config.site_url)
         self.synonyms = synonyms(result.corpus.vocabularies)
+        self.glossary = Glossary(result.corpus.vocabularies.get(VOCABULARY))
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
         # set; otherwise use the newest record date, never the clock. Set for this build
         # only, so that a later build in the same process (mkdocs serve) dates its own content.
@@ -83,7 +86,10 @@ class WhatWorksPlugin(BasePlugin):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         # Before Material's search reads the page (on_page_context): words stay apart.
-        return spaced(html)
+        html = spaced(html)
+        # The page's body only: the theme's title, navigation and header stay as they are.
+        # The glossary page defines every term, so marking them there would only repeat it.
+        return html if page.file.src_uri == GLOSSARY_PAGE else self.glossary.marked_up(html)
 
     def on_post_page(self, output: str, page, config) -> str:
         if self.bar is not None:

@@ -30,6 +30,9 @@ class Problem:
     column: int
     path: str  # JSON path of the offending value, "$" for the whole document
     message: str
+    # An error makes the content invalid; a warning (an abbreviation the glossary does not
+    # define) is reported the same way and builds all the same.
+    severity: str = "error"
 
     def __post_init__(self):
         # One problem, one line of sensible length, whatever a record contains.
@@ -57,7 +60,8 @@ def display_path(path: Path) -> str:
 
 
 def _text_line(p: Problem) -> str:
-    return f"{p.file}:{p.line}:{p.column}: {p.path}: {p.message}\n"
+    warning = "warning: " if p.severity == "warning" else ""
+    return f"{p.file}:{p.line}:{p.column}: {p.path}: {warning}{p.message}\n"
 
 
 def _github_escape(value: str, *, prop: bool = False) -> str:
@@ -70,7 +74,7 @@ def _github_escape(value: str, *, prop: bool = False) -> str:
 
 def _github_line(p: Problem) -> str:
     return (
-        f"::error file={_github_escape(p.file, prop=True)},line={p.line},col={p.column},"
+        f"::{p.severity} file={_github_escape(p.file, prop=True)},line={p.line},col={p.column},"
         f"title={_github_escape(p.path, prop=True)}::{_github_escape(p.message)}\n"
     )
 

@@ -15,6 +15,8 @@ from jinja2 import Environment, FileSystemLoader
 from . import citation, compare, exports, finder, linked_data
 from .feed import render_feed
 from .fields import record_fields, walk
+from .glossary import PAGE as GLOSSARY_PAGE
+from .glossary import VOCABULARY
 from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
 from .model import KINDS, Corpus
 from .redirects import render_redirects
@@ -112,6 +114,7 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
             )
 
     add("ratings.md.j2", page("ratings"), "schemas/vocabularies/rating-levels.yaml")
+    add("glossary.md.j2", GLOSSARY_PAGE, f"schemas/vocabularies/{VOCABULARY}.yaml", glossary=site.glossary)
     add("find.md.j2", page("find"), facets=finder.facets(site))
     add("data.md.j2", page("data"))
     add("my_reflections.md.j2", page("my-reflections"))

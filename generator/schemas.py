@@ -317,6 +317,17 @@ def load_schema_set(schemas_dir: Path, load_document) -> tuple[SchemaSet, list[P
                         )
                     )
                 group_of.setdefault(word, term["id"])
+    # A term's see_also names terms of its own vocabulary (the glossary's cross-references).
+    for doc in documents:
+        own = result.vocabularies[doc.data["id"]].terms  # type: ignore[index]  # a valid vocabulary is a mapping
+        for index, term in enumerate(doc.data["terms"]):  # type: ignore[index]
+            for position, target in enumerate(term.get("see_also", [])):
+                if target not in own:
+                    problems.append(
+                        doc.problem(
+                            ("terms", index, "see_also", position), f"'{target}' is not a term of this vocabulary"
+                        )
+                    )
 
     vocabulary_schemas = [_in_memory(v.as_schema(), v.schema_file) for v in result.vocabularies.values()]
     result.registry = result.registry.with_resources(

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from .glossary import VOCABULARY, Glossary
 from .markup import plain
 from .model import RECORD_CLASSES, REFERENCE_FIELDS, Corpus, Kind, Record
 
@@ -80,6 +81,10 @@ class Site:
     def absolute(self, src_uri: str) -> str:
         """The full published address of a page (a .md docs path) or of a data file."""
         return self.url + (page_url(src_uri) if src_uri.endswith(".md") else src_uri)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        return Glossary(self.vocab.get(VOCABULARY))
 
     def label(self, vocabulary: str, term: str) -> str:
         return self.vocab[vocabulary].label(term)

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Document, load_document
+from .glossary import VOCABULARY as GLOSSARY
+from .glossary import Glossary
+from .load import Document, load_document, read_limited
 from .messages import describe, placeholder, suggest, type_name
-from .model import KINDS, PLACEHOLDER, Corpus, Kind, Misplaced, Record, kind_of, record_files, record_of
-from .problems import Problem, display_path, quote
+from .model import KINDS, PLACEHOLDER, Corpus, Kind, Misplaced, Parts, Record, kind_of, record_files, record_of
+from .problems import Problem, display_path, json_path, quote
 from .progress import track
 from .schemas import load_schema_set
 
@@ -27,21 +29,24 @@ MAX_PROBLEMS_PER_FILE = 50  # a file with more needs fixing, not a longer list
 class Result:
     corpus: Corpus
     files_checked: int
-    problem_count: int
+    problem_count: int  # errors: the content is valid only without any
     files_with_problems: int
     problems: list[Problem] = field(default_factory=list)  # sorted; empty when they went to a `report` function
+    warning_count: int = 0  # warnings: reported, but the content builds
 
     @property
     def ok(self) -> bool:
         return not self.problem_count
 
     def summary(self) -> str:
+        warnings = self.warning_count
+        also = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
         if self.ok:
-            return f"{self.files_checked} files checked: all valid"
+            return f"{self.files_checked} files checked: all valid{also}"
         count, files = self.problem_count, self.files_with_problems
         return (
             f"{self.files_checked} files checked: {count} problem{'s' if count != 1 else ''}"
-            f" in {files} file{'s' if files != 1 else ''}"
+            f" in {files} file{'s' if files != 1 else ''}{also}"
         )
 
 
@@ -103,20 +108,22 @@ def check_project(
     """
     collected: list[Problem] = []
     send = report or collected.extend
-    problem_count = 0
+    problem_count = warning_count = 0
     files_with_problems: set[str] = set()
     shown: set[str] | None = None
 
     def emit(found: list[Problem]) -> None:
-        nonlocal problem_count
+        nonlocal problem_count, warning_count
         found = [p for p in found if shown is None or p.file in shown]
         if found:
-            problem_count += len(found)
-            files_with_problems.update(p.file for p in found)
+            errors = [p for p in found if p.severity == "error"]
+            problem_count += len(errors)
+            warning_count += len(found) - len(errors)
+            files_with_problems.update(p.file for p in errors)
             send(found)
 
     def result(corpus: Corpus, files_checked: int) -> Result:
-        return Result(corpus, files_checked, problem_count, len(files_with_problems), sorted(collected))
+        return Result(corpus, files_checked, problem_count, len(files_with_problems), sorted(collected), warning_count)
 
     schema_set, problems = load_schema_set(root / "schemas", load_document)
     if problems:
@@ -167,6 +174,7 @@ class _RecordChecker:
         self.schema_set = schema_set
         self.content = content
         self.validators = {name: schema_set.validator(name) for name in KINDS}
+        self.glossary = Glossary(schema_set.vocabularies.get(GLOSSARY))
         self.quick_checks = {name: schema_set.quick_check(name) for name in KINDS}
 
     def check(self, path: Path) -> _Checked:
@@ -208,7 +216,43 @@ class _RecordChecker:
                     continue
                 missing_described.add((at, id(error.schema)))
             problems.extend(describe(error, doc, self.schema_set, root_schema))
+        if not errors:
+            problems.extend(_undefined_abbreviations(doc, self.glossary))
         return _Checked(_at_most(doc, problems), record=record_of(kind, doc, schema_valid=not errors))
+
+
+def _undefined_abbreviations(doc: Document, glossary: Glossary) -> list[Problem]:
+    """A warning for each abbreviation in the record's text that the glossary does not
+    define, once per record, where it is first written; at most MAX_PROBLEMS_PER_FILE, so
+    that a list of warnings never ends in the error that stops a long list."""
+    warnings: list[Problem] = []
+    warned: set[str] = set()
+    lines: list[str] | None = None  # the file's lines, read only when there is something to find
+    for parts, text in _strings(doc.data):
+        for word, _ in glossary.undefined(text):
+            if word in warned or len(warnings) == MAX_PROBLEMS_PER_FILE:
+                continue
+            warned.add(word)
+            if lines is None:
+                lines = read_limited(doc.path).decode("utf-8-sig", errors="replace").splitlines()
+            line, column = _written_at(lines, doc.position(parts), word)
+            message = (
+                f"{quote(word)} looks like an abbreviation, and the glossary does not define it; add it to "
+                f"schemas/vocabularies/{GLOSSARY}.yaml (label, expansion, description) or write it out in full"
+            )
+            warnings.append(Problem(doc.name, line, column, json_path(parts), message, "warning"))
+    return warnings
+
+
+def _written_at(lines: list[str], start: tuple[int, int], word: str) -> tuple[int, int]:
+    """Where a word of a value is written: the first place at or after the value's start."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    line, column = start
+    for number in range(line, len(lines) + 1):
+        found = pattern.search(lines[number - 1], column - 1 if number == line else 0)
+        if found:
+            return number, found.start() + 1
+    return start
 
 
 def _at_most(doc: Document, problems: list[Problem]) -> list[Problem]:
@@ -424,7 +468,8 @@ def _check_passages(record: Record) -> list[Problem]:
                 "quote the source's words that give the amount, or correct it",
             )
         )
-    if "per_family_amount" in cost and not _states_number(cost.get("per_family_as_stated", ""), cost["per_family_amount"]):
+    per_family_stated = cost.get("per_family_as_stated", "")
+    if "per_family_amount" in cost and not _states_number(per_family_stated, cost["per_family_amount"]):
         problems.append(
             record.doc.problem(
                 ("cost", "per_family_amount"),
@@ -454,17 +499,16 @@ def _check_staff(record: Record) -> list[Problem]:
     """A staff role's number and hours, and those of each change, must be in its passage."""
     problems = []
     for index, role in enumerate(record.data.get("what_it_takes", {}).get("staff", [])):
-        entries = [(("what_it_takes", "staff", index), role)]
-        entries += [
-            (("what_it_takes", "staff", index, "changes", n), change) for n, change in enumerate(role.get("changes", []))
-        ]
+        entries: list[tuple[Parts, dict]] = [(("what_it_takes", "staff", index), role)]
+        changes = enumerate(role.get("changes", []))
+        entries += [(("what_it_takes", "staff", index, "changes", n), change) for n, change in changes]
         for path, entry in entries:
-            for field in ("number", "hours"):
-                if field in entry and not _states(entry["as_stated"], entry[field]):
+            for name in ("number", "hours"):
+                if name in entry and not _states(entry["as_stated"], entry[name]):
                     problems.append(
                         record.doc.problem(
-                            (*path, field),
-                            f"{quote(entry[field])} ({role['role']}) is not in its source passage; "
+                            (*path, name),
+                            f"{quote(entry[name])} ({role['role']}) is not in its source passage; "
                             "copy the words of the source that state it, or correct the value",
                         )
                     )

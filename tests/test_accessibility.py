@@ -34,6 +34,7 @@ PAGES = [
     "packs/attendance-and-the-move-to-secondary-school/handout/",
     "packs/attendance-and-the-move-to-secondary-school/present/",
     "compare/",
+    "glossary/",
     "data/",
     "licence/",
     "find/",

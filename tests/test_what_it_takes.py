@@ -64,7 +64,9 @@ def _project_with(tmp_path, change):
 def _home_link_team(data):
     """A contributor's home-link team, as the issue describes it: eleven workers cut to eight
     plus a manager, funding renewed year by year, referral by schools, six kinds of measure."""
-    data["sources"].append({"id": "council-report", "title": "Home Link service review", "publisher": "A county council"})
+    data["sources"].append(
+        {"id": "council-report", "title": "Home Link service review", "publisher": "A county council"}
+    )
     data["what_it_takes"] = {
         "source": "council-report",
         "staff": [

@@ -33,16 +33,19 @@
       th.appendChild(button);
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
-        var rows = Array.prototype.slice.call(body.rows);
+        // A table with a <tbody> per item (a row and the details under it) sorts the
+        // groups by their first row; otherwise the rows are sorted.
+        var grouped = table.tBodies.length > 1;
+        var rows = Array.prototype.slice.call(grouped ? table.tBodies : body.rows);
         rows.sort(function (a, b) {
-          var x = sortValue(a.cells[index], numeric);
-          var y = sortValue(b.cells[index], numeric);
+          var x = sortValue((grouped ? a.rows[0] : a).cells[index], numeric);
+          var y = sortValue((grouped ? b.rows[0] : b).cells[index], numeric);
           // A blank (the source does not say) goes last whichever way the column is sorted.
           if (isBlank(x) || isBlank(y)) return isBlank(x) - isBlank(y);
           var order = numeric ? x - y : x.localeCompare(y, "en");
           return ascending ? order : -order;
         });
-        rows.forEach(function (row) { body.appendChild(row); });
+        rows.forEach(function (row) { (grouped ? table : body).appendChild(row); });
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         if (status) status.textContent = ", sorted by " + label.toLowerCase() + (ascending ? ", ascending" : ", descending");
@@ -70,4 +73,16 @@
   }
   window.addEventListener("load", focusableScrollRegions);
   window.addEventListener("resize", focusableScrollRegions);
+
+  // Glossary terms show their definition on focus and hover (whatworks.css); Escape hides
+  // it until the term loses focus, as a tooltip should.
+  document.addEventListener("keydown", function (event) {
+    var term = document.activeElement;
+    if (event.key === "Escape" && term && term.classList && term.classList.contains("ww-gloss")) {
+      term.classList.add("ww-gloss--dismissed");
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    if (event.target.classList && event.target.classList.contains("ww-gloss")) event.target.classList.remove("ww-gloss--dismissed");
+  });
 })();
