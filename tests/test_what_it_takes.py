@@ -141,6 +141,8 @@ def test_cost_bands_come_only_from_a_stated_or_worked_out_cost_per_family(site_d
     assert "(worked out: £158,000 / 529 families = £298.68 per family)" in worked_out
     for record in ("enable-eastbank-academy", "new-cumnock-home-school-link-practitioner"):
         assert "Cost band " not in text_of(site_dir, f"exemplars/{record}").split("Cost band", 1)[1], record
+    compare = text_of(site_dir, "compare")
+    assert "Band 2 of 5: low" in compare and "Band 1 of 5: very low" in compare
     ratings = text_of(site_dir, "ratings")
     assert "1 of 5: very low" in ratings and "5 of 5: very high" in ratings
 
