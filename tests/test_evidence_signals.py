@@ -156,6 +156,10 @@ def test_the_glance_box_is_above_the_fold(browser, site_url, width):
 # The boxes for the reader's own answers under the reflective questions (issue 15), with
 # their note and buttons, are room to write, not text to read: the measure leaves them out.
 ANSWER_BOXES = ".ww-answer, .ww-answers-note, .ww-answers-tools { display: none !important; }"
+# "What it takes" (issue 15) came after the rework and is measured on its own: the rest of
+# the page must still be a third shorter, and the section itself stay within a screen and a half.
+WHAT_IT_TAKES = "#what-it-takes, .ww-takes, .ww-takes + .ww-note { display: none !important; }"
+LONGEST_WHAT_IT_TAKES_PX = 1_200
 
 
 def test_the_longest_exemplar_page_is_a_third_shorter_than_before(browser, site_url):
@@ -165,6 +169,9 @@ def test_the_longest_exemplar_page_is_a_third_shorter_than_before(browser, site_
         page.goto(site_url + f"exemplars/{record.id}/")
         assert page.locator("textarea.ww-answer").count() == len(record.data["reflective_questions"]["questions"])
         page.add_style_tag(content=ANSWER_BOXES)
+        section = page.locator(".ww-takes").bounding_box()["height"]
+        assert section <= LONGEST_WHAT_IT_TAKES_PX, (record.id, section)
+        page.add_style_tag(content=WHAT_IT_TAKES)
         heights[record.id] = page.evaluate("document.documentElement.scrollHeight")
     page.close()
     assert max(heights.values()) <= LONGEST_EXEMPLAR_PAGE_PX, heights

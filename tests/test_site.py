@@ -141,7 +141,7 @@ def test_exemplar_page_reads_in_order(site_dir):
         "What was done",
         "Why",
         "Impact",
-        "Who ran it, reach, cost and themes",
+        "What it takes",
         "Evidence rating",
         "Lessons learned",
         "Reflective questions",

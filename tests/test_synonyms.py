@@ -117,7 +117,9 @@ def test_material_reads_block_ends_as_spaces():
 def test_the_header_search_index_has_no_words_run_together(site_dir):
     joined = set()
     for entry in _search_index(site_dir)["docs"]:
-        text = unescape(re.sub(r"<[^>]*>", " ", entry["text"]))
+        # Code (a name such as localStorage) is written joined on purpose.
+        prose = re.sub(r"<code>.*?</code>", " ", entry["text"], flags=re.S)
+        text = unescape(re.sub(r"<[^>]*>", " ", prose))
         joined |= set(re.findall(r"\b[a-z]{2,}[A-Z][a-z]{2,}\w*", text))
     assert joined == set()
     page = " ".join(
