@@ -177,6 +177,16 @@ def test_truancy_and_attendance_find_the_same_records(browser, site_url):
     close(page)
 
 
+def test_an_unknown_word_is_not_cut_down_to_a_few_letters_that_match_another(browser, site_url):
+    """While the last word is typed it may lose a few letters to reach its stem, but no
+    fewer than five: "truaxyz" must not become "tru" and find "trust"."""
+    assert matching("trust"), "the content must use 'trust' for this test to mean anything"
+    page = open_finder(browser, site_url)
+    page.fill(BOX, "truaxyz")
+    wait_for_status(page, "No results.*")
+    close(page)
+
+
 def test_ticking_validated_leaves_exactly_the_validated_exemplars(browser, site_url):
     page = open_finder(browser, site_url)
     label = page.locator("label[for=ww-f-rating-validated]").inner_text()

@@ -29,6 +29,8 @@
   // While the last word is being typed it may run past its stem ("attenda" on the way to
   // "attendance", indexed as "attend"); it may drop up to this many letters to match.
   const BACKOFF = 4;
+  // ...but never below this many letters: "truanc" cut to "tru" would find "trust".
+  const MIN_BACKOFF = 5;
   const WARM_UP_RECORDS = 500;  // see warmUp()
   // lunr.py stores no metadata (such as word positions) with a posting; lunr.js only reads
   // it, so every posting can share one empty object.
@@ -323,7 +325,7 @@
         const candidates = word === stemmed ? [stemmed] : [stemmed, word];
         const backoff = [];
         if (position === words.length - 1) {
-          for (let k = word.length - 1; k >= Math.max(MIN_PREFIX, word.length - BACKOFF); k--) backoff.push(word.slice(0, k));
+          for (let k = word.length - 1; k >= Math.max(MIN_BACKOFF, word.length - BACKOFF); k--) backoff.push(word.slice(0, k));
         }
         await Promise.all(candidates.map((c) => this.loadFor(c, true)));
         const found = candidates.find((c) => this.expands(c, true));
