@@ -44,6 +44,7 @@ def environment(site: Site) -> Environment:
         citation_text=partial(citation.citation_text, site),
         bibtex=partial(citation.bibtex, site),
         compare=compare,
+        finder_query=partial(finder.listing_query, site),
         exports=exports,
         kinds=KINDS,
         old_evidence_years=OLD_EVIDENCE_YEARS,

@@ -16,6 +16,9 @@ from .model import RECORD_CLASSES, REFERENCE_FIELDS, Corpus, Kind, Record
 FRAMEWORKS = {"every-child-matters": "ecm-outcomes", "shanarri": "shanarri"}
 FRAMEWORK_FIELD = {"ecm-outcomes": "ecm", "shanarri": "shanarri"}
 FEATURED_COUNT = 3
+# The most cards a listing, theme or outcome page shows, strongest evidence first; the rest
+# are a link away in the finder. Keeps every page small at any number of records.
+LISTING_CAP = 50
 # Evidence older than this many years carries a notice that policy and practice may have
 # changed since. Counted from the newest record date, not the clock, so builds repeat.
 OLD_EVIDENCE_YEARS = 10
@@ -161,6 +164,18 @@ class Site:
     def checked(self, record: Record) -> str:
         """Who checked it, as a rating-levels term; a record without a rating is not rated."""
         return record.rating_level or "not-rated"
+
+    @staticmethod
+    def card_shares(*listings: list[Record]) -> list[int]:
+        """How many cards of each listing one page shows: all, if together they fit in
+        LISTING_CAP; otherwise the cap shared out evenly, what a short listing leaves going to the others."""
+        shares = [0] * len(listings)
+        left = LISTING_CAP
+        by_size = sorted(range(len(listings)), key=lambda i: len(listings[i]))
+        for done, i in enumerate(by_size):
+            shares[i] = min(len(listings[i]), left // (len(by_size) - done))
+            left -= shares[i]
+        return shares
 
     def strongest_first(self, records: list[Record]) -> list[Record]:
         """Strongest evidence first, then the most outside checking; otherwise as given."""
