@@ -74,7 +74,7 @@ site-offline: $(INSTALLED)
 	$(BIN)/python -m generator build --offline --site-dir site-offline
 
 serve: $(INSTALLED)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 validate: $(INSTALLED)
 	$(BIN)/python -m generator validate

@@ -17,7 +17,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ import time
 from pathlib import Path
 
 from .measure import ENGINES, measure, summarise
+from .scale import free_port
 from .synth import ROOT, synthesise
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,12 +40,6 @@ CHROMIUM_FLAGS = [
 QUERY, SECOND_QUERY = "attendance", "parents"
 DOC = ROOT / "docs" / "performance.md"
 MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env() -> dict:
@@ -107,7 +101,7 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
         f"N={n}: synthesised in {synthesised:.0f} s; validated in {validated:.0f} s while the site built in {built:.0f} s",
         flush=True,
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.serve", str(project / "site"), str(port)],
         cwd=ROOT,

@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,12 @@ _MEASURE = (
     "print(done.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)\n"
     "print(done.stderr[-2000:], file=sys.stderr)\n"
 )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def measured(command: list[str], cwd: Path) -> tuple[int, float, float, float, str]:

@@ -100,7 +100,7 @@ FACET_SOURCES = {
 def listing_query(site, kind: str, vocabulary: str | None = None, term: str | None = None) -> str:
     """The finder's address query for a listing: one kind's records (tagged with a term of a
     vocabulary, if given), strongest evidence first, as the listing pages order them."""
-    params = [("type", value) for value in RECORD_CLASSES[kind].type_terms(site.vocab)]
+    params: list[tuple[str, str | None]] = [("type", value) for value in RECORD_CLASSES[kind].type_terms(site.vocab)]
     if vocabulary is not None:
         facet = next(facet for facet, (source, _) in FACET_SOURCES.items() if source == vocabulary)
         params.append((facet, term))

@@ -2,12 +2,19 @@
 
 All the work happens in on_config, before MkDocs cleans site/, so invalid content
 stops the build with the validator's messages and leaves the previous site alone.
+The generated files are written to a temporary folder as they are made, and MkDocs
+reads them from there, so that the build does not hold them all. Under `mkdocs serve`,
+a Preview (preview.py) keeps that folder and the validator's results between rebuilds,
+and each rebuild makes only what the edit affects.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -16,32 +23,57 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from rich.progress import Progress
 
+from .preview import Preview
 from .problems import ProblemWriter
 from .progress import showing
-from .render import TEMPLATES, GeneratedFile, render_site
+from .render import TEMPLATES, render_site
+from .site_files import GeneratedFolder
 from .theme_html import corrected
 from .validate import Result, check_project
 
 MATERIAL_OVERRIDES = "overrides/material"
 
 
+class _DirtyIsThePoint(logging.Filter):
+    """--dirty makes MkDocs warn that navigation may be stale, which strict mode would
+    count as a failure; the preview renders every page that shows a changed record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class WhatWorksPlugin(BasePlugin):
     validated: Result | None = None  # a validation result `python -m generator build` has already made
     bar: Progress | None = None  # the progress bar while pages are built, on a terminal
     epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
+    serving = False  # under `mkdocs serve`: MkDocs keeps this plugin from one rebuild to the next
+    preview: Preview | None = None
+    folder: GeneratedFolder | None = None  # where this build's generated files are
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyIsThePoint())
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
+        if not config.site_url:
+            raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         result, self.validated = self.validated, None
+        if self.serving and self.preview is None:
+            self.preview = Preview(self.root, Path(tempfile.mkdtemp(prefix="whatworks-preview-")))
         if result is None:
             writer = ProblemWriter(sys.stderr)
-            result = check_project(self.root, report=writer.add)
+            result = self.preview.validate(writer.add) if self.preview else check_project(self.root, report=writer.add)
             writer.close()
         if not result.ok:
             raise PluginError(f"{result.summary()}; nothing was built")
-        if not config.site_url:
-            raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
-        self.generated: list[GeneratedFile] = render_site(result.corpus, config.site_url)
+        if self.preview:
+            self.preview.rebuild(result.corpus, config.site_url, Path(config.site_dir))
+            self.folder = self.preview.folder
+        else:
+            self.folder = GeneratedFolder(Path(tempfile.mkdtemp(prefix="whatworks-generated-")))
+            self.folder.write(render_site(result.corpus, config.site_url))
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
         # set; otherwise use the newest record date, never the clock. Set for this build
         # only, so that a later build in the same process (mkdocs serve) dates its own content.
@@ -51,9 +83,10 @@ class WhatWorksPlugin(BasePlugin):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        for generated in self.generated:
-            file = File.generated(config, generated.src_uri, content=generated.content)
-            file.edit_uri = generated.source  # "edit this page" opens the record's YAML
+        assert self.folder is not None
+        for src_uri, path, source in self.folder.files():
+            file = File.generated(config, src_uri, abs_src_path=str(path))
+            file.edit_uri = source  # "edit this page" opens the record's YAML
             files.append(file)
         for file in files:
             # edit_uri in mkdocs.yml points at the repository root, not at docs/.
@@ -67,6 +100,8 @@ class WhatWorksPlugin(BasePlugin):
         # name of any other engine that builds the rendered pages, such as Zensical's.
         if config.theme.name == "material":
             env.loader = ChoiceLoader([FileSystemLoader(str(self.root / MATERIAL_OVERRIDES)), env.loader])
+        if self.preview is not None:
+            env.bytecode_cache = self.preview.templates
         # MkDocs renders pages one by one after this; show how far it has got.
         self.bar = None
         pages = len(files.documentation_pages())
@@ -94,12 +129,19 @@ class WhatWorksPlugin(BasePlugin):
         self._finish()
 
     def _finish(self):
+        if self.folder is not None and self.preview is None:
+            shutil.rmtree(self.folder.path, ignore_errors=True)
+        self.folder = None
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
         if getattr(self, "epoch_set", False):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self.epoch_set = False
+
+    def on_shutdown(self):
+        if self.preview is not None:
+            shutil.rmtree(self.preview.folder.path, ignore_errors=True)
 
     def on_serve(self, server, config, builder):
         for folder in (self.root / "content", self.root / "schemas", TEMPLATES):

@@ -281,6 +281,13 @@ class Site:
     def packs_using(self, record: Record) -> list[Record]:
         return [p for p in self.packs() if any(item["id"] == record.id for item in p.data["records"])]
 
+    def neighbours(self, record: Record) -> set[str]:
+        """Ids of the records whose pages show this one: those it names (which list it back),
+        those that name it, and the packs that use it."""
+        named = {target for _, _, target in record.references() if isinstance(target, str)}
+        naming = {i for field in REFERENCE_FIELDS for i in self._named_by.get((field, record.id), ())}
+        return named | naming | {p.id for p in self.packs_using(record)}
+
     def packs_tagged(self, term: str) -> list[Record]:
         return [p for p in self.packs() if term in p.data["themes"]]
 
