@@ -43,32 +43,56 @@ DOC = ROOT / "docs" / "performance.md"
 MARKERS = ("<!-- scale:start -->", "<!-- scale:end -->")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "true"}  # CI: no progress bars in the timings
 
-# Run a command; report its exit status, wall time, processor time and peak memory
-# (resident set), from one process.
-_MEASURE = (
-    "import resource, subprocess, sys, time\n"
-    "start = time.monotonic()\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
-    "wall = time.monotonic() - start\n"
-    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(done.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)\n"
-    "print(done.stderr[-2000:], file=sys.stderr)\n"
-)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def measured(command: list[str], cwd: Path) -> tuple[int, float, float, float, str]:
-    """(exit status, wall seconds, processor seconds, peak MB, end of stderr) of one run of `command`."""
-    result = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], cwd=cwd, env=ENV, capture_output=True, text=True
-    )
-    code, wall, cpu, peak = result.stdout.split()
-    return int(code), float(wall), float(cpu), float(peak), result.stderr
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in memory for a process and all its descendants together, from /proc
+    (Linux): the build and its finder index process, say."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone since the listing
+        parent = int(text.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(text.split(" ", 1)[0]))
+    total, waiting = 0, [root]
+    while waiting:
+        pid = waiting.pop()
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except (OSError, IndexError):
+            continue
+        waiting += children.get(pid, [])
+    return total
+
+
+def measured(command: list[str], cwd: Path, every: float = 0.2) -> tuple[int, float, float, float, str]:
+    """(exit status, wall seconds, processor seconds, peak MB, end of stderr) of one run of
+    `command`. The peak is of all its processes together, sampled every `every` seconds."""
+    stderr = tempfile.TemporaryFile()
+    start = time.monotonic()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(every)
+    wall = time.monotonic() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr.seek(0)
+    tail = stderr.read()[-2000:].decode("utf-8", "replace")
+    stderr.close()
+    return process.returncode, wall, usage.ru_utime + usage.ru_stime, peak / 1e6, tail
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:

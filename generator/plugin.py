@@ -15,11 +15,12 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from rich.progress import Progress
 
@@ -49,6 +50,7 @@ class WhatWorksPlugin(BasePlugin):
     serving = False  # under `mkdocs serve`: MkDocs keeps this plugin from one rebuild to the next
     preview: Preview | None = None
     folder: GeneratedFolder | None = None  # where this build's generated files are
+    held: dict[str, bytes]  # docs path -> a page's HTML, compressed, until MkDocs writes the page
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -57,6 +59,7 @@ class WhatWorksPlugin(BasePlugin):
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
+        self.held = {}
         if not config.site_url:
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         result, self.validated = self.validated, None
@@ -113,7 +116,25 @@ class WhatWorksPlugin(BasePlugin):
             self.task = self.bar.add_task("Building pages", total=pages)
         return env
 
+    # MkDocs makes every page's HTML before it writes any, so that it can check links to
+    # anchors across pages. In between, each page's HTML is held compressed (a fifth of
+    # the memory), its Markdown is let go, and once the page is written so is its HTML.
+
+    @event_priority(-100)  # after any other plugin's changes to the page
+    def on_page_content(self, html: str, page, config, files) -> str:
+        page.markdown = None
+        self.held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    @event_priority(100)  # before the search plugin reads the page
+    def on_page_context(self, context, page, config, nav):
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = zlib.decompress(held).decode("utf-8")
+        return context
+
     def on_post_page(self, output: str, page, config) -> str:
+        page.content = None
         if self.bar is not None:
             self.bar.advance(self.task)
         return corrected(output)
@@ -124,6 +145,8 @@ class WhatWorksPlugin(BasePlugin):
 
     def on_post_build(self, config):
         self._finish()
+        if self.preview is not None:
+            self.preview.after_build()
 
     def on_build_error(self, error):
         self._finish()

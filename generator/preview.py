@@ -68,6 +68,7 @@ class Preview:
         self.rebuilds = 0  # counts rebuilds, so that a finder thread knows it has been overtaken
         self.lock = threading.Lock()  # one writer of the folder at a time
         self.data_thread: threading.Thread | None = None
+        self.pending: tuple | None = None  # what the data thread needs, until the pages are written
         self.data_files: set[str] = set()  # docs paths of the files made from every record
         self.templates = MemoryBytecodeCache()  # ours and the theme's (the plugin's on_env)
 
@@ -100,14 +101,22 @@ class Preview:
                 given, _ = self.folder.write(render_site(corpus, site_url, self.templates))
                 self.folder.keep_only(given)
                 self.data_files = given - {uri for uri in given if uri.endswith(".md")}
+                self.pending = None
                 return None
             env = environment(site, self.templates)
             given, _ = self.folder.write(render_pages(site, env, records))
             record_pages = {uri for record in corpus.all_records() for _, uri in record.pages()}
             self.folder.keep_only(given | record_pages | self.data_files)
-        self.data_thread = threading.Thread(target=self._data, args=(site, env, site_dir, self.rebuilds), daemon=True)
-        self.data_thread.start()
+        self.pending = (site, env, site_dir, self.rebuilds)
         return records
+
+    def after_build(self) -> None:
+        """Start making the data files, once MkDocs has written the pages: before, the
+        thread would slow the pages down."""
+        if self.pending is not None:
+            self.data_thread = threading.Thread(target=self._data, args=self.pending, daemon=True)
+            self.data_thread.start()
+            self.pending = None
 
     def _data(self, site: Site, env: Environment, site_dir: Path, rebuild: int) -> None:
         with finder.index_in_background(site) as index:
