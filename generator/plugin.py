@@ -2,10 +2,10 @@
 
 All the work happens in on_config, before MkDocs cleans site/, so invalid content
 stops the build with the validator's messages and leaves the previous site alone.
-The generated files are written to a temporary folder as they are made, and MkDocs
-reads them from there, so that the build does not hold them all. Under `mkdocs serve`,
-a Preview (preview.py) keeps that folder and the validator's results between rebuilds,
-and each rebuild makes only what the edit affects.
+The generated files are compressed as they are made, so that the build does not hold
+them all as text. Under `mkdocs serve`, a Preview (preview.py) writes them to a folder
+MkDocs reads them from, keeps it and the validator's results between rebuilds, and each
+rebuild makes only what the edit affects.
 """
 
 from __future__ import annotations
@@ -43,13 +43,33 @@ class _DirtyIsThePoint(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+class CompressedFile(File):
+    """A generated file held compressed until MkDocs reads or copies it: a fifth of the
+    memory of its text. (A folder on disk would do too, but writing and deleting thousands
+    of files costs more than the build's whole margin over a plain Material build.)"""
+
+    compressed: bytes = b""
+    is_text = True
+
+    @property
+    def _content(self) -> str | bytes | None:
+        data = zlib.decompress(self.compressed)
+        return data.decode("utf-8") if self.is_text else data
+
+    @_content.setter
+    def _content(self, content: str | bytes | None) -> None:
+        self.is_text = isinstance(content, str)
+        self.compressed = zlib.compress(content.encode("utf-8") if isinstance(content, str) else content or b"", 1)
+
+
 class WhatWorksPlugin(BasePlugin):
     validated: Result | None = None  # a validation result `python -m generator build` has already made
     bar: Progress | None = None  # the progress bar while pages are built, on a terminal
     epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
     serving = False  # under `mkdocs serve`: MkDocs keeps this plugin from one rebuild to the next
     preview: Preview | None = None
-    folder: GeneratedFolder | None = None  # where this build's generated files are
+    folder: GeneratedFolder | None = None  # where the preview's generated files are
+    generated: list[File]  # or, in a build, the generated files themselves (CompressedFile)
     held: dict[str, bytes]  # docs path -> a page's HTML, compressed, until MkDocs writes the page
 
     def on_startup(self, *, command, dirty):
@@ -71,12 +91,15 @@ class WhatWorksPlugin(BasePlugin):
             writer.close()
         if not result.ok:
             raise PluginError(f"{result.summary()}; nothing was built")
+        self.generated = []
         if self.preview:
             self.preview.rebuild(result.corpus, config.site_url, Path(config.site_dir))
             self.folder = self.preview.folder
         else:
-            self.folder = GeneratedFolder(Path(tempfile.mkdtemp(prefix="whatworks-generated-")))
-            self.folder.write(render_site(result.corpus, config.site_url))
+            for generated in render_site(result.corpus, config.site_url):
+                file = CompressedFile.generated(config, generated.src_uri, content=generated.content)
+                file.edit_uri = generated.source  # "edit this page" opens the record's YAML
+                self.generated.append(file)
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
         # set; otherwise use the newest record date, never the clock. Set for this build
         # only, so that a later build in the same process (mkdocs serve) dates its own content.
@@ -86,11 +109,13 @@ class WhatWorksPlugin(BasePlugin):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        assert self.folder is not None
-        for src_uri, path, source in self.folder.files():
-            file = File.generated(config, src_uri, abs_src_path=str(path))
-            file.edit_uri = source  # "edit this page" opens the record's YAML
-            files.append(file)
+        for generated in self.generated:
+            files.append(generated)
+        if self.folder is not None:
+            for src_uri, path, source in self.folder.files():
+                on_disk = File.generated(config, src_uri, abs_src_path=str(path))
+                on_disk.edit_uri = source
+                files.append(on_disk)
         for file in files:
             # edit_uri in mkdocs.yml points at the repository root, not at docs/.
             if not file.generated_by and file.src_uri.endswith(".md"):
@@ -152,9 +177,7 @@ class WhatWorksPlugin(BasePlugin):
         self._finish()
 
     def _finish(self):
-        if self.folder is not None and self.preview is None:
-            shutil.rmtree(self.folder.path, ignore_errors=True)
-        self.folder = None
+        self.generated = []
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
