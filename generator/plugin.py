@@ -89,10 +89,17 @@ class WhatWorksPlugin(BasePlugin):
             writer = ProblemWriter(sys.stderr)
             result = self.preview.validate(writer.add) if self.preview else check_project(self.root, report=writer.add)
             writer.close()
-        if not result.ok:
-            raise PluginError(f"{result.summary()}; nothing was built")
         self.generated = []
-        if self.preview:
+        corpus = result.corpus
+        if not result.ok:
+            if self.preview is None or self.preview.site is None:
+                raise PluginError(f"{result.summary()}; nothing was built")
+            # A broken edit under `mkdocs serve`: MkDocs would hold every request until the
+            # next good build; rather, the preview goes on showing the last valid pages.
+            print(f"{result.summary()}; the preview shows the last valid content until they are fixed", file=sys.stderr)
+            corpus = self.preview.site.corpus
+            self.folder = self.preview.folder
+        elif self.preview:
             self.preview.rebuild(result.corpus, config.site_url, Path(config.site_dir))
             self.folder = self.preview.folder
         else:
@@ -105,7 +112,7 @@ class WhatWorksPlugin(BasePlugin):
         # only, so that a later build in the same process (mkdocs serve) dates its own content.
         self.epoch_set = "SOURCE_DATE_EPOCH" not in os.environ
         if self.epoch_set:
-            os.environ["SOURCE_DATE_EPOCH"] = str(result.corpus.epoch())
+            os.environ["SOURCE_DATE_EPOCH"] = str(corpus.epoch())
         return config
 
     def on_files(self, files: Files, config) -> Files:
