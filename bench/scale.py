@@ -256,24 +256,28 @@ def table(rows: list[dict]) -> str:
 
 
 def record(rows: list[dict], runs: int, command: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
     section = "\n".join(
         [
-            MARKERS[0],
             f"Run on {datetime.date.today().isoformat()}, `{command}`, on {machine()}, "
             f"{platform.python_implementation()} {platform.python_version()}; medians of {runs} run(s) "
             f"(one at N ≥ {ONE_RUN_FROM:,}), each ratio from runs made side by side; the load average "
             "(other work on the shared machine) as each N finished.",
             "",
             table(rows),
-            MARKERS[1],
         ]
     )
-    if MARKERS[0] in text:
-        text = re.sub(re.escape(MARKERS[0]) + ".*?" + re.escape(MARKERS[1]), lambda _: section, text, flags=re.S)
+    write_section(MARKERS, "Validation, build time, size and memory", section)
+
+
+def write_section(markers: tuple[str, str], heading: str, text: str) -> None:
+    """Put text between the markers in docs/performance.md, or at its end under heading."""
+    page = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
+    section = f"{markers[0]}\n{text}\n{markers[1]}"
+    if markers[0] in page:
+        page = re.sub(re.escape(markers[0]) + ".*?" + re.escape(markers[1]), lambda _: section, page, flags=re.S)
     else:
-        text = text.rstrip() + "\n\n## Validation, build time, size and memory\n\n" + section + "\n"
-    DOC.write_text(text, encoding="utf-8")
+        page = page.rstrip() + f"\n\n## {heading}\n\n{section}\n"
+    DOC.write_text(page, encoding="utf-8")
 
 
 def machine() -> str:

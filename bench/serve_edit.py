@@ -5,13 +5,14 @@ as `make serve` does, then, --runs times, change one exemplar's title in its YAM
 time until the served page has the new title, and until the finder's data has been made
 again (its facets.json changes). Each edit is of a different exemplar.
 
-    python -m bench.serve_edit --sizes 1000 5000   # prints a table
-    python -m bench.serve_edit --sizes 100 --runs 2
+    python -m bench.serve_edit                       # N = 1,000 and 5,000; recorded in docs/performance.md
+    python -m bench.serve_edit --sizes 100 --runs 2 --no-record
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import statistics
 import subprocess
@@ -24,9 +25,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .scale import ENV, free_port
+from .scale import ENV, free_port, machine, write_section
 from .synth import synthesise
 
+MARKERS = ("<!-- serve:start -->", "<!-- serve:end -->")
 TARGETS = {1000: 3.0, 5000: 5.0}  # seconds from the edit to the page, on 2 cores (issue 17)
 
 
@@ -126,12 +128,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.serve_edit", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-record", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="whatworks-serve-") as workdir:
         for n in args.sizes:
             rows.append(measure_size(Path(workdir), n, args.runs))
     print(table(rows, args.runs))
+    if not args.no_record:
+        command = " ".join(["python -m bench.serve_edit", *(argv if argv is not None else sys.argv[1:])])
+        write_section(
+            MARKERS,
+            "The live preview",
+            f"Run on {datetime.date.today().isoformat()}, `{command}`, on {machine()}; each edit changes a "
+            "different exemplar's title, timed from the file's save until the served page has the new title, "
+            "and until the finder's data has been made again.\n\n" + table(rows, args.runs),
+        )
 
 
 if __name__ == "__main__":
