@@ -153,3 +153,33 @@ def test_following_see_all_opens_the_finder_with_that_filter_and_all_the_results
         assert page.locator("#ww-finder-sort").input_value() == "rating"
         assert problems == []
         page.context.close()
+
+
+CAPPED_PAGES = ["exemplars/", "evidence/", "themes/attendance/", "outcomes/shanarri/included/", "compare/"]
+
+
+@pytest.mark.slow
+def test_the_nu_html_checker_finds_nothing_on_capped_pages(large):
+    site_dir, _ = large
+    vnu = ROOT / "requirements/node_modules/vnu-jar/build/dist/vnu.jar"
+    assert vnu.exists(), "the Nu HTML Checker is an npm test tool: make test installs it with npm ci"
+    pages = [str(site_dir / path / "index.html") for path in CAPPED_PAGES]
+    result = subprocess.run(
+        ["java", "-jar", str(vnu), "--format", "gnu", *pages], capture_output=True, text=True, timeout=600
+    )
+    report = result.stderr.splitlines() + result.stdout.splitlines()
+    assert result.returncode == 0 and report == [], "\n".join(report[:20])
+
+
+@pytest.mark.parametrize("path", CAPPED_PAGES)
+def test_axe_finds_no_violations_on_capped_pages(browser, large, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    site_dir, _ = large
+    with serve(site_dir) as url:
+        page = browser.new_context().new_page()
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        violations = Axe().run(page).response["violations"]
+        assert [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations] == []
+        page.context.close()
