@@ -212,15 +212,24 @@ class Site:
     def related_exemplars(self, exemplar: Record) -> list[Record]:
         return self._linked(exemplar, "related_exemplars", "related_exemplars", self.corpus.exemplars)
 
+    @cached_property
+    def _tagged(self) -> dict[tuple[str, str], tuple[list[Record], list[Record]]]:
+        """(vocabulary, term) -> exemplars and evidence tagged with it, found in one pass:
+        home, the theme and outcome indexes and each term's page all ask."""
+        index: dict[tuple[str, str], tuple[list[Record], list[Record]]] = defaultdict(lambda: ([], []))
+        for side, records in enumerate((self.exemplars(), self.strongest_first(self.evidence()))):
+            for record in records:
+                for term in record.data["themes"]:
+                    index[("themes", term)][side].append(record)
+                for vocabulary, field in FRAMEWORK_FIELD.items():
+                    for term in record.data["outcomes"].get(field, []):
+                        index[(vocabulary, term)][side].append(record)
+        return index
+
     def tagged(self, vocabulary: str, term: str) -> tuple[list[Record], list[Record]]:
-        """Exemplars and evidence tagged with a theme or an outcome term."""
-
-        def has(record: Record) -> bool:
-            if vocabulary == "themes":
-                return term in record.data["themes"]
-            return term in record.data["outcomes"].get(FRAMEWORK_FIELD[vocabulary], [])
-
-        return [r for r in self.exemplars() if has(r)], self.strongest_first([r for r in self.evidence() if has(r)])
+        """Exemplars (in listing order) and evidence (strongest first) tagged with a theme or an outcome term."""
+        exemplars, evidence = self._tagged.get((vocabulary, term), ([], []))
+        return list(exemplars), list(evidence)
 
     def count_by_strength_design(self, design: str) -> int:
         """Exemplars whose strength is set by this design."""
