@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"N = {n:,}: measured in {time.monotonic() - started:.0f} s", file=sys.stderr)
     print(table(rows))
     if not args.no_record:
-        record(rows, args.runs, "python -m bench.scale " + " ".join(argv if argv is not None else sys.argv[1:]))
+        record(rows, args.runs, " ".join(["python -m bench.scale", *(argv if argv is not None else sys.argv[1:])]))
 
 
 if __name__ == "__main__":
