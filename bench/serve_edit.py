@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -86,7 +87,7 @@ def measure_size(workdir: Path, n: int, runs: int) -> dict:
             print(f"  N={n:,} run {run + 1}: page {pages[-1]:.2f} s, finder data {finders[-1]:.1f} s", flush=True)
             time.sleep(1)
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs and the plugin clean up their folders
         server.wait(timeout=60)
         log.close()
     return {

@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import json
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
         )
         _wait_for(url, lambda body: "Changed in preview" in body)
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs and the plugin clean up their folders
         server.wait(timeout=30)
         log.close()
         print((tmp_path / "serve.log").read_text())
@@ -91,7 +92,7 @@ def make_serve(project: Path, log_path: Path):
     try:
         yield f"http://127.0.0.1:{port}{MOUNT}"
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs and the plugin clean up their folders
         server.wait(timeout=30)
         log.close()
         print(log_path.read_text())
