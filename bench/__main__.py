@@ -1,11 +1,12 @@
-"""`make bench`: the finder against Material's header search, at N = 100, 1,000 and 5,000.
+"""`make bench`: the finder against Material's header search, at N = 100, 1,000, 5,000 and 20,000.
 
 For each N: synthesise N valid records into a temporary copy of the project (bench/synth.py),
 check them with `python -m generator validate` while the site builds, serve the site
 (bench/serve.py), and measure both searches on the same site, in turn, in headless
 Chromium (bench/measure.py). Prints a table and writes it into docs/performance.md.
 
-    python -m bench                      # the full run (8 minutes on 2 cores)
+    python -m bench                      # the full run (about 30 minutes on 2 cores)
+    python -m bench --max 5000           # without 20,000 (8 minutes)
     python -m bench --sizes 100 --runs 3 # a quick look
 """
 
@@ -17,7 +18,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from .measure import ENGINES, measure, summarise
+from .scale import free_port
 from .synth import ROOT, synthesise
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,12 +41,6 @@ CHROMIUM_FLAGS = [
 QUERY, SECOND_QUERY = "attendance", "parents"
 DOC = ROOT / "docs" / "performance.md"
 MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env() -> dict:
@@ -97,7 +92,8 @@ def data_sizes(site: Path) -> dict[str, int]:
 
 def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
     """Build a site of n records and measure both searches on it; `runs` per search, except
-    Material at 5,000 records and more, where one run takes half a minute: 3 there."""
+    Material at 5,000 records and more, where one run takes half a minute: 3 there, and 1
+    from 20,000."""
     project = workdir / f"project-{n}"
     started = time.monotonic()
     synthesise(project, n)
@@ -107,7 +103,7 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
         f"N={n}: synthesised in {synthesised:.0f} s; validated in {validated:.0f} s while the site built in {built:.0f} s",
         flush=True,
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.serve", str(project / "site"), str(port)],
         cwd=ROOT,
@@ -121,7 +117,7 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
         load = os.getloadavg()[0]
         for engine in ENGINES:
             measured = []
-            for number in range(min(runs, 3) if engine.name == "material" and n >= 5000 else runs):
+            for number in range(material_runs(runs, n) if engine.name == "material" else runs):
                 measured.append(measure(browser, base, engine, QUERY, SECOND_QUERY))
                 print(
                     f"  {engine.name} run {number + 1}: {measured[-1].ms:.0f} ms, {measured[-1].sent:,} bytes",
@@ -134,6 +130,10 @@ def run_size(browser, workdir: Path, n: int, runs: int) -> dict:
     sizes = data_sizes(project / "site")
     shutil.rmtree(project)
     return {"n": n, "results": results, "sizes": sizes, "build_s": built, "validate_s": validated, "load": load}
+
+
+def material_runs(runs: int, n: int) -> int:
+    return 1 if n >= 20_000 else min(runs, 3) if n >= 5000 else runs
 
 
 def _kb(size: int) -> str:
@@ -190,7 +190,8 @@ def record(text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000, 20000])
+    parser.add_argument("--max", type=int, help="leave out the sizes above this, for a quicker run")
     parser.add_argument(
         "--runs", type=int, default=5, help="runs per search and N (Material's: at most 3 at N >= 5,000)"
     )
@@ -203,7 +204,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="whatworks-bench-") as workdir, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        for n in args.sizes:
+        for n in [n for n in args.sizes if args.max is None or n <= args.max]:
             rows.append(run_size(browser, Path(workdir), n, args.runs))
         about = machine(browser)
         browser.close()
@@ -213,7 +214,7 @@ def main() -> None:
     summary = (
         f"Measured {datetime.date.today().isoformat()} with {command} in {minutes:.0f} minutes "
         f'on {about}. Query "{QUERY}" on a page just loaded, then "{SECOND_QUERY}" on the same page; '
-        f"medians of {args.runs} runs (Material's: 3 at N = 5,000), each in a fresh browser context. Bytes as sent with gzip "
+        f"medians of {args.runs} runs (Material's: 3 at N = 5,000, 1 at 20,000), each in a fresh browser context. Bytes as sent with gzip "
         f"(decoded in brackets).\n\n{table(rows)}\n\nThe time to build the site (MkDocs with Material, the finder "
         f"included), the machine's load average while measuring (other work on it slows every figure), and the sizes "
         f"of the search data, uncompressed:\n\n{sizes_table(rows)}"

@@ -20,7 +20,7 @@ exports.py        open data: JSON, CSV, vocabularies, published schemas
 feed.py           the Atom feed
 redirects.py      pages at former ids' addresses
 finder.py         the finder's data: facets, sharded lunr index, cards, synonyms
-site_files.py   writing a plain docs folder
+site_files.py   generated files on disk: a plain docs folder, or the folder MkDocs reads
 offline.py      `build --offline`: a built site made to work from file://
 progress.py     a progress bar on a terminal, silence elsewhere
 scaffold.py     `new`: a record file with every field, ready to fill in
@@ -28,6 +28,7 @@ from_issue.py   `from-issue`: a "Share a project" issue's answers as a new exemp
 migrate.py      `migrate`: records brought up to the current schema version
 theme_html.py   the theme's HTML, corrected where no template override reaches
 header_search.py  Material's header search: words kept apart, synonyms added
+preview.py      `mkdocs serve --dirty`: each rebuild makes only what an edit affects
 plugin.py       the MkDocs plugin: a thin adapter over the above
 swap.py         a new site in place of the old, safe against a kill at any moment
 cli.py          python -m generator validate | render | build | new | from-issue | migrate | schemas

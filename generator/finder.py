@@ -44,6 +44,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from lunr import lunr
 from lunr.builder import Builder
@@ -54,7 +55,7 @@ from lunr.tokenizer import SEPARATOR_CHARS
 from lunr.trimmer import trimmer
 
 from .markup import plain
-from .model import KINDS
+from .model import KINDS, RECORD_CLASSES
 from .schemas import Vocabulary
 from .site import page_url
 
@@ -114,6 +115,16 @@ FACET_SOURCES = {
     "shanarri": ("shanarri", lambda record: record.data["outcomes"].get("shanarri", [])),
     "design": ("study-designs", lambda record: record.study_designs),
 }
+
+
+def listing_query(site, kind: str, vocabulary: str | None = None, term: str | None = None) -> str:
+    """The finder's address query for a listing: one kind's records (tagged with a term of a
+    vocabulary, if given), strongest evidence first, as the listing pages order them."""
+    params: list[tuple[str, str | None]] = [("type", value) for value in RECORD_CLASSES[kind].type_terms(site.vocab)]
+    if vocabulary is not None:
+        facet = next(facet for facet, (source, _) in FACET_SOURCES.items() if source == vocabulary)
+        params.append((facet, term))
+    return urlencode([*params, ("sort", "rating")])
 
 
 def records(site) -> list:

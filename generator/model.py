@@ -93,6 +93,11 @@ class Record:
         """The record's value in the finder's "Record type" facet."""
         return self.kind.name
 
+    @classmethod
+    def type_terms(cls, vocabularies: dict[str, Vocabulary]) -> list[str]:
+        """Every value a record of this kind may have in the finder's "Record type" facet."""
+        return [cls.kind.name]
+
     @property
     def rating_level(self) -> str | None:
         """Who checked the evidence (a rating-levels term), for kinds that carry a rating."""
@@ -290,6 +295,10 @@ class Evidence(Record):
     @property
     def type_term(self) -> str:
         return self.data["type"]
+
+    @classmethod
+    def type_terms(cls, vocabularies: dict[str, Vocabulary]) -> list[str]:
+        return list(vocabularies["evidence-types"].terms)
 
     @property
     def study_designs(self) -> list[str]:

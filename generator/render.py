@@ -7,10 +7,11 @@ adds them to the build and `python -m generator render` writes them to disk.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import BytecodeCache, Environment, FileSystemLoader
 
 from . import citation, compare, exports, finder, linked_data
 from .feed import render_feed
@@ -24,12 +25,13 @@ from .site import FRAMEWORKS, LICENCE, OLD_EVIDENCE_YEARS, SITE_NAME, GeneratedF
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-__all__ = ["TEMPLATES", "GeneratedFile", "render_site"]
+__all__ = ["TEMPLATES", "GeneratedFile", "render_site", "render_pages", "render_data", "finder_files"]
 
 
-def environment(site: Site) -> Environment:
+def environment(site: Site, bytecode_cache: BytecodeCache | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        bytecode_cache=bytecode_cache,  # mkdocs serve's: templates compiled once, not on every rebuild
         autoescape=True,  # every value from a record is HTML- (and XML-) escaped unless a filter says otherwise
         trim_blocks=True,
         lstrip_blocks=True,
@@ -46,6 +48,7 @@ def environment(site: Site) -> Environment:
         citation_text=partial(citation.citation_text, site),
         bibtex=partial(citation.bibtex, site),
         compare=compare,
+        finder_query=partial(finder.listing_query, site),
         exports=exports,
         kinds=KINDS,
         old_evidence_years=OLD_EVIDENCE_YEARS,
@@ -55,41 +58,51 @@ def environment(site: Site) -> Environment:
     return env
 
 
-def render_site(corpus: Corpus, site_url: str) -> list[GeneratedFile]:
-    """Every generated file of the site: pages, then data files, the feed, redirects and the finder's data."""
+def render_site(corpus: Corpus, site_url: str, bytecode_cache: BytecodeCache | None = None) -> Iterator[GeneratedFile]:
+    """Every generated file of the site, one at a time, so that none need be held: pages,
+    then data files, the feed, redirects and the finder's data."""
     site = Site(corpus, site_url)
-    env = environment(site)
+    env = environment(site, bytecode_cache)
     with finder.index_in_background(site) as finder_index:
-        return [
-            *render_pages(site, env),
-            *exports.render_exports(site),
-            *render_feed(site, env),
-            *render_redirects(site, env),
-            *(GeneratedFile(path, content) for path, content in finder.data_files(site, finder_index()).items()),
-        ]
+        yield from render_pages(site, env)
+        yield from render_data(site, env)
+        yield from finder_files(site, finder_index())
 
 
-def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
-    pages: list[GeneratedFile] = []
+def render_data(site: Site, env: Environment) -> Iterator[GeneratedFile]:
+    """The open data, the feed and the redirects."""
+    yield from exports.render_exports(site)
+    yield from render_feed(site, env)
+    yield from render_redirects(site, env)
 
-    def add(template: str, src_uri: str, source: str | None = None, **context) -> None:
+
+def finder_files(site: Site, index: tuple[dict, list[str]] | None = None) -> Iterator[GeneratedFile]:
+    """The finder's data; `index` is what finder.index_shards gives, if already built."""
+    return (GeneratedFile(path, content) for path, content in finder.data_files(site, index).items())
+
+
+def render_pages(site: Site, env: Environment, records: set[str] | None = None) -> Iterator[GeneratedFile]:
+    """Every page; with `records`, the pages of only those records (by id) and every other page."""
+
+    def render(template: str, src_uri: str, source: str | None = None, **context) -> GeneratedFile:
         content = env.get_template(template).render(
             site=site, page_uri=src_uri, link=lambda target: relative_url(target, src_uri), **context
         )
-        pages.append(GeneratedFile(src_uri, content, source))
+        return GeneratedFile(src_uri, content, source)
 
-    add("home.md.j2", "index.md")
+    yield render("home.md.j2", "index.md")
     for kind in KINDS.values():
-        add(kind.listing_template, f"{kind.folder}/index.md")
+        yield render(kind.listing_template, f"{kind.folder}/index.md")
         for record in site.listing(kind):
-            for template, uri in record.pages():
-                add(template, uri, record.source_file, record=record)
-    add("compare.md.j2", page("compare"))
+            if records is None or record.id in records:
+                for template, uri in record.pages():
+                    yield render(template, uri, record.source_file, record=record)
+    yield render("compare.md.j2", page("compare"))
 
     themes = site.vocab["themes"]
-    add("theme_index.md.j2", "themes/index.md", f"schemas/vocabularies/{themes.id}.yaml", vocabulary=themes)
+    yield render("theme_index.md.j2", "themes/index.md", f"schemas/vocabularies/{themes.id}.yaml", vocabulary=themes)
     for term_id, term in themes.terms.items():
-        add(
+        yield render(
             "term.md.j2",
             site.term_uri("themes", term_id),
             f"schemas/vocabularies/{themes.id}.yaml",
@@ -99,11 +112,11 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
             section_uri="themes/index.md",
         )
 
-    add("outcome_index.md.j2", "outcomes/index.md", frameworks=FRAMEWORKS)
+    yield render("outcome_index.md.j2", "outcomes/index.md", frameworks=FRAMEWORKS)
     for vocabulary_id in FRAMEWORKS.values():
         vocabulary = site.vocab[vocabulary_id]
         for term_id, term in vocabulary.terms.items():
-            add(
+            yield render(
                 "term.md.j2",
                 site.term_uri(vocabulary_id, term_id),
                 f"schemas/vocabularies/{vocabulary_id}.yaml",
@@ -113,11 +126,10 @@ def render_pages(site: Site, env: Environment) -> list[GeneratedFile]:
                 section_uri="outcomes/index.md",
             )
 
-    add("ratings.md.j2", page("ratings"), "schemas/vocabularies/rating-levels.yaml")
-    add("glossary.md.j2", GLOSSARY_PAGE, f"schemas/vocabularies/{VOCABULARY}.yaml", glossary=site.glossary)
-    add("find.md.j2", page("find"), facets=finder.facets(site))
-    add("data.md.j2", page("data"))
-    add("my_reflections.md.j2", page("my-reflections"))
+    yield render("ratings.md.j2", page("ratings"), "schemas/vocabularies/rating-levels.yaml")
+    yield render("glossary.md.j2", GLOSSARY_PAGE, f"schemas/vocabularies/{VOCABULARY}.yaml", glossary=site.glossary)
+    yield render("find.md.j2", page("find"), facets=finder.facets(site))
+    yield render("data.md.j2", page("data"))
+    yield render("my_reflections.md.j2", page("my-reflections"))
     fields = {name: list(walk(record_fields(site.corpus.schema_set, name))) for name in KINDS}
-    add("reference.md.j2", page("reference"), fields=fields)
-    return pages
+    yield render("reference.md.j2", page("reference"), fields=fields)

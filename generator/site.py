@@ -17,6 +17,9 @@ from .model import RECORD_CLASSES, REFERENCE_FIELDS, Corpus, Kind, Record
 FRAMEWORKS = {"every-child-matters": "ecm-outcomes", "shanarri": "shanarri"}
 FRAMEWORK_FIELD = {"ecm-outcomes": "ecm", "shanarri": "shanarri"}
 FEATURED_COUNT = 3
+# The most cards a listing, theme or outcome page shows, strongest evidence first; the rest
+# are a link away in the finder. Keeps every page small at any number of records.
+LISTING_CAP = 50
 # Evidence older than this many years carries a notice that policy and practice may have
 # changed since. Counted from the newest record date, not the clock, so builds repeat.
 OLD_EVIDENCE_YEARS = 10
@@ -167,6 +170,18 @@ class Site:
         """Who checked it, as a rating-levels term; a record without a rating is not rated."""
         return record.rating_level or "not-rated"
 
+    @staticmethod
+    def card_shares(*listings: list[Record]) -> list[int]:
+        """How many cards of each listing one page shows: all, if together they fit in
+        LISTING_CAP; otherwise the cap shared out evenly, what a short listing leaves going to the others."""
+        shares = [0] * len(listings)
+        left = LISTING_CAP
+        by_size = sorted(range(len(listings)), key=lambda i: len(listings[i]))
+        for done, i in enumerate(by_size):
+            shares[i] = min(len(listings[i]), left // (len(by_size) - done))
+            left -= shares[i]
+        return shares
+
     def strongest_first(self, records: list[Record]) -> list[Record]:
         """Strongest evidence first, then the most outside checking; otherwise as given."""
         return sorted(records, key=lambda r: r.evidence_order(self.vocab))
@@ -202,15 +217,24 @@ class Site:
     def related_exemplars(self, exemplar: Record) -> list[Record]:
         return self._linked(exemplar, "related_exemplars", "related_exemplars", self.corpus.exemplars)
 
+    @cached_property
+    def _tagged(self) -> dict[tuple[str, str], tuple[list[Record], list[Record]]]:
+        """(vocabulary, term) -> exemplars and evidence tagged with it, found in one pass:
+        home, the theme and outcome indexes and each term's page all ask."""
+        index: dict[tuple[str, str], tuple[list[Record], list[Record]]] = defaultdict(lambda: ([], []))
+        for side, records in enumerate((self.exemplars(), self.strongest_first(self.evidence()))):
+            for record in records:
+                for term in record.data["themes"]:
+                    index[("themes", term)][side].append(record)
+                for vocabulary, field in FRAMEWORK_FIELD.items():
+                    for term in record.data["outcomes"].get(field, []):
+                        index[(vocabulary, term)][side].append(record)
+        return index
+
     def tagged(self, vocabulary: str, term: str) -> tuple[list[Record], list[Record]]:
-        """Exemplars and evidence tagged with a theme or an outcome term."""
-
-        def has(record: Record) -> bool:
-            if vocabulary == "themes":
-                return term in record.data["themes"]
-            return term in record.data["outcomes"].get(FRAMEWORK_FIELD[vocabulary], [])
-
-        return [r for r in self.exemplars() if has(r)], self.strongest_first([r for r in self.evidence() if has(r)])
+        """Exemplars (in listing order) and evidence (strongest first) tagged with a theme or an outcome term."""
+        exemplars, evidence = self._tagged.get((vocabulary, term), ([], []))
+        return list(exemplars), list(evidence)
 
     def count_by_strength_design(self, design: str) -> int:
         """Exemplars whose strength is set by this design."""
@@ -270,6 +294,13 @@ class Site:
 
     def packs_using(self, record: Record) -> list[Record]:
         return [p for p in self.packs() if any(item["id"] == record.id for item in p.data["records"])]
+
+    def neighbours(self, record: Record) -> set[str]:
+        """Ids of the records whose pages show this one: those it names (which list it back),
+        those that name it, and the packs that use it."""
+        named = {target for _, _, target in record.references() if isinstance(target, str)}
+        naming = {i for field in REFERENCE_FIELDS for i in self._named_by.get((field, record.id), ())}
+        return named | naming | {p.id for p in self.packs_using(record)}
 
     def packs_tagged(self, term: str) -> list[Record]:
         return [p for p in self.packs() if term in p.data["themes"]]

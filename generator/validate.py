@@ -94,7 +94,10 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 
 def check_project(
-    root: Path, paths: list[Path] | None = None, report: Callable[[list[Problem]], object] | None = None
+    root: Path,
+    paths: list[Path] | None = None,
+    report: Callable[[list[Problem]], object] | None = None,
+    cache: CheckCache | None = None,
 ) -> Result:
     """Validate the vocabularies and every record under root/content.
 
@@ -105,6 +108,11 @@ def check_project(
     With `report`, each file's problems go to it as soon as that file is checked, and the
     problems found across records at the end: nothing is kept. Without it, the problems
     are returned in Result.problems.
+
+    With `cache` (kept between runs by `mkdocs serve`), a file whose size and modification
+    time are unchanged is not read again: its earlier result, problems included, is used.
+    The checks across records always run on every record. A cache holds results for one
+    set of schemas only; whoever keeps it empties it when they change.
     """
     collected: list[Problem] = []
     send = report or collected.extend
@@ -141,7 +149,7 @@ def check_project(
     loaded: list[Record] = []
     unreadable: list[tuple[str, str]] = []  # (kind name, file stem) of files that are not valid YAML
     for _, path in track(sorted(files.items()), "Validating records"):
-        checked = checker.check(path)
+        checked = checker.check(path) if cache is None else _check_cached(checker, path, cache)
         emit(checked.problems)
         if checked.record is not None:
             if not checked.record.schema_valid:
@@ -151,10 +159,27 @@ def check_project(
         elif checked.unreadable is not None:
             unreadable.append((checked.unreadable.name, path.stem))
 
+    if cache is not None:
+        for gone in set(cache) - set(files.values()):
+            del cache[gone]
     unique, cross_problems = _cross_record_checks(loaded, unreadable)
     emit(sorted(set(cross_problems)))
     corpus = Corpus.of(root, schema_set, [r for r in unique if r.schema_valid])
     return result(corpus, len(shown) if shown is not None else len(files))
+
+
+def _check_cached(checker: _RecordChecker, path: Path, cache: CheckCache) -> _Checked:
+    try:
+        stat = path.stat()
+    except OSError:
+        return checker.check(path)  # gone or unreadable: check() says so
+    key = (stat.st_mtime_ns, stat.st_size)
+    earlier = cache.get(path)
+    if earlier is not None and earlier[0] == key:
+        return earlier[1]
+    checked = checker.check(path)
+    cache[path] = (key, checked)
+    return checked
 
 
 @dataclass
@@ -165,6 +190,10 @@ class _Checked:
     problems: list[Problem]
     record: Record | None = None
     unreadable: Kind | None = None
+
+
+# A file's path -> (its modification time in ns and size, what checking it found).
+CheckCache = dict[Path, tuple[tuple[int, int], _Checked]]
 
 
 class _RecordChecker:
