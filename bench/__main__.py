@@ -16,7 +16,6 @@ import argparse
 import datetime
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 
 from .measure import ENGINES, measure, summarise
-from .scale import free_port
+from .scale import free_port, machine
 from .synth import ROOT, synthesise
 
 CHROMIUM = "/usr/bin/chromium"
@@ -172,13 +171,8 @@ def sizes_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def machine(browser) -> str:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        model = f" ({found.group(1).strip()})" if found else ""
-    return f"{os.cpu_count()} cores{model}, {platform.system()} {platform.release()}, Python {platform.python_version()}, Chromium {browser.version} headless"
+def machine_and_browser(browser) -> str:
+    return f"{machine()}, Python {platform.python_version()}, Chromium {browser.version} headless"
 
 
 def record(text: str) -> None:
@@ -206,7 +200,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for n in [n for n in args.sizes if args.max is None or n <= args.max]:
             rows.append(run_size(browser, Path(workdir), n, args.runs))
-        about = machine(browser)
+        about = machine_and_browser(browser)
         browser.close()
     minutes = (time.monotonic() - started) / 60
     command = " ".join(["python -m bench", *sys.argv[1:]])
