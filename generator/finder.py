@@ -228,9 +228,15 @@ def _has(sorted_terms: list[str], word: Word) -> bool:
     return False
 
 
-def _matches(term: str, word: Word) -> bool:
-    stem, raw, whole = word
-    return term == stem if whole else term.startswith(stem) or term.startswith(raw)
+@functools.cache
+def _phrase_pattern(phrase: tuple[Word, ...]) -> re.Pattern:
+    """A phrase's words in a row, in a run of index terms joined by spaces: each word as the
+    start of a term (or, for a short word, the whole term). One search of a run's text, not
+    a comparison at every position: the header search asks this of every section of a site."""
+    parts = [
+        re.escape(stem) if whole else f"(?:{re.escape(stem)}|{re.escape(raw)})[^ ]*" for stem, raw, whole in phrase
+    ]
+    return re.compile("(?:^| )" + " ".join(parts) + "(?= |$)")
 
 
 @dataclass(frozen=True)
@@ -263,7 +269,9 @@ class Synonyms:
             return ""
         runs = [_terms(text) for text in texts]
         distinct = sorted({term for run in runs for term in run})
-        return " ".join(words for words, phrases in self.groups if any(self._uses(runs, distinct, p) for p in phrases))
+        joined = [" ".join(run) for run in runs]
+        used = (words for words, phrases in self.groups if any(self._uses(joined, distinct, p) for p in phrases))
+        return " ".join(used)
 
     def single_word_stems(self) -> list[list[str]]:
         """Each group's one-word synonyms as index terms: the page marks them in a result
@@ -272,16 +280,10 @@ class Synonyms:
         return [group for group in groups if len(group) > 1]
 
     @staticmethod
-    def _uses(runs: list[list[str]], distinct: list[str], phrase: tuple[Word, ...]) -> bool:
+    def _uses(runs: list[str], distinct: list[str], phrase: tuple[Word, ...]) -> bool:
         if not all(_has(distinct, word) for word in phrase):
             return False
-        if len(phrase) == 1:
-            return True
-        return any(
-            all(_matches(run[at + k], word) for k, word in enumerate(phrase))
-            for run in runs
-            for at in range(len(run) - len(phrase) + 1)
-        )
+        return len(phrase) == 1 or any(_phrase_pattern(phrase).search(run) for run in runs)
 
 
 def synonyms(vocabularies: dict[str, Vocabulary]) -> Synonyms:
