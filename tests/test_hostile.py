@@ -271,8 +271,12 @@ def _visit_every_page(browser, site: Path, base: str) -> list[str]:
                     }
                     // JSON-LD is data, not script; its own test checks nothing breaks out of it.
                     const data = el.tagName === 'SCRIPT' && el.type === 'application/ld+json';
+                    // A script's or a style's text is code; any other element is judged by its own
+                    // tag (its children are judged in turn): a payload shown as text in a finder
+                    // result inside the form is text, not markup.
+                    const own = ['SCRIPT', 'STYLE'].includes(el.tagName) ? el.outerHTML : el.cloneNode(false).outerHTML;
                     if (!data && ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'FORM', 'STYLE', 'LINK', 'META', 'IMG', 'SVG'].includes(el.tagName)
-                        && marked(el.outerHTML)) found.push(el.tagName + ' ' + el.outerHTML.slice(0, 80));
+                        && marked(own)) found.push(el.tagName + ' ' + own.slice(0, 80));
                 }
                 return found;
             }""")
