@@ -82,12 +82,12 @@ def _headline(site: Site, record: Record, field_name: str):
     return figure[field_name] if figure else None
 
 
-# The columns of exemplars.csv, in order. The /data/ page documents them from this list.
 def _band(site: Site, record: Record, field_name: str):
     band = cost_band(site, record)
     return getattr(band, field_name) if band else None
 
 
+# The columns of exemplars.csv, in order. The /data/ page documents them from this list.
 CSV_COLUMNS = [
     Column("id", "The record id; it is also the file name and the page address.", lambda s, r: r.id),
     Column("url", "The exemplar's page on this site.", lambda s, r: s.absolute(s.uri(r))),

@@ -336,6 +336,7 @@ def _cross_record_checks(
         if record.schema_valid:
             problems.extend(_check_sources(record))
             problems.extend(_check_passages(record))
+            problems.extend(_check_staff(record))
             problems.extend(_check_headline(record))
             problems.extend(_check_dates(record))
             problems.extend(_check_pack(record))
@@ -512,7 +513,6 @@ def _check_passages(record: Record) -> list[Problem]:
                 ("cost", "per_family_amount"), "a cost per family needs the cost's currency: add currency (GBP or EUR)"
             )
         )
-    problems += _check_staff(record)
     if "per_family_as_stated" in cost and not _states(cost["as_stated"], cost["per_family_as_stated"]):
         problems.append(
             record.doc.problem(
