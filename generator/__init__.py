@@ -3,7 +3,8 @@
 This list is the package's one map; tests/test_layout.py checks that it names every module.
 
 load.py         YAML with line numbers, safely
-schemas.py      JSON Schemas and controlled vocabularies
+vocabulary.py   a controlled vocabulary's terms
+schemas.py      JSON Schemas, and the vocabularies read from their YAML
 model.py        the kinds of record (one class each), records and the corpus
 problems.py     a problem found in a file, and the formats that print them
 messages.py     jsonschema errors in words a contributor knows
@@ -28,6 +29,7 @@ from_issue.py   `from-issue`: a "Share a project" issue's answers as a new exemp
 migrate.py      `migrate`: records brought up to the current schema version
 theme_html.py   the theme's HTML, corrected where no template override reaches
 header_search.py  Material's header search: words kept apart, synonyms added
+background.py   a build's checks and rendering, in two processes beside MkDocs'
 preview.py      `mkdocs serve --dirty`: each rebuild makes only what an edit affects
 plugin.py       the MkDocs plugin: a thin adapter over the above
 swap.py         a new site in place of the old, safe against a kill at any moment

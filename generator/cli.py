@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import swap
 from .model import KINDS
 from .problems import FORMATS, ProblemWriter, format_text
 from .validate import UsageError, check_project
@@ -76,31 +77,24 @@ def cmd_render(args) -> int:
 
 
 def cmd_build(args) -> int:
-    """Validate, build into a folder beside the site, then swap it in: a failed or killed
-    build leaves the previous site as it was (swap.py)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    from . import swap
-    from .plugin import WhatWorksPlugin
+    """Build into a folder beside the site, then swap it in: a failed or killed build, or
+    content that fails its checks, leaves the previous site as it was (swap.py). The
+    content is checked and rendered in two other processes while MkDocs builds the pages
+    here (background.py); the site is swapped in only once the checks have passed."""
+    from .background import BackgroundBuild
 
     site_dir = Path(args.site_dir).resolve()
+    background = BackgroundBuild(args.root, site_url(args.root))  # before MkDocs is loaded: they start at once
     try:
         with swap.staging_folder(site_dir) as staging:
-            validated = _validated(args.root)
-            if validated is None:
+            built = _build_with_mkdocs(args, staging, background)
+            verdict = background.report(sys.stderr)
+            if not verdict.ok:
+                print(f"{verdict.summary}; nothing was built", file=sys.stderr)
                 return 1
-            # Offline, Material's header search is left out: its web worker cannot run from file://.
-            plugins = {"plugins": ["whatworks"]} if args.offline else {}
-            config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **plugins)  # type: ignore[arg-type]
-            plugin = config.plugins.get("whatworks")
-            if isinstance(plugin, WhatWorksPlugin):
-                plugin.validated = validated  # so that it does not validate a second time
-            # The plugin lets the records go once it has made the pages; holding them here
-            # would leave millions of objects for the garbage collector to go over, page after page.
-            del validated
-            build(config)
+            if built is not None:
+                print(f"build failed: {built}; {site_dir.name}/ was left as it was", file=sys.stderr)
+                return 1
             if args.offline:
                 from .offline import make_offline
 
@@ -108,11 +102,31 @@ def cmd_build(args) -> int:
             swap.publish(staging, site_dir)
     except swap.Busy as busy:
         raise UsageError(str(busy)) from None
-    except (MkDocsException, SystemExit) as error:
-        print(f"build failed: {error}; {site_dir.name}/ was left as it was", file=sys.stderr)
-        return 1
+    finally:
+        background.close()
     print(f"built the site into {site_dir}", file=sys.stderr)
     return 0
+
+
+def _build_with_mkdocs(args, staging: Path, background) -> str | None:
+    """MkDocs' build into the staging folder; None, or why it failed."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import WhatWorksPlugin
+
+    try:
+        # Offline, Material's header search is left out: its web worker cannot run from file://.
+        plugins = {"plugins": ["whatworks"]} if args.offline else {}
+        config = load_config(str(args.root / "mkdocs.yml"), strict=True, site_dir=str(staging), **plugins)  # type: ignore[arg-type]
+        plugin = config.plugins.get("whatworks")
+        if isinstance(plugin, WhatWorksPlugin):
+            plugin.background = background
+        build(config)
+    except (MkDocsException, SystemExit) as error:
+        return str(error)
+    return None
 
 
 def cmd_new(args) -> int:

@@ -8,6 +8,7 @@ compose the node tree ourselves and build plain data from it.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -109,10 +110,11 @@ class Document:
     value_at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     key_at: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    name: str = field(init=False)  # the path as problems show it, worked out once
 
-    def __post_init__(self):
-        self.name = display_path(self.path)
+    @functools.cached_property
+    def name(self) -> str:
+        """The path as problems show it, worked out once, when first needed."""
+        return display_path(self.path)
 
     def keep_only(self, fields) -> None:
         """Forget every top-level field but these, and their positions."""
@@ -217,6 +219,18 @@ def load_document(path: Path) -> Document:
             Problem(doc.name, 1, 1, "$", f"the file holds more than {MAX_VALUES:,} values; a record is much smaller")
         ]
     return doc
+
+
+def load_data(path: Path) -> Document | None:
+    """A record's data alone, without positions or any of load_document's checks, by
+    libyaml in one call: for a build that renders while the checks run beside it
+    (background.py). None when the file cannot be read as YAML; valid records give the
+    same data as load_document."""
+    try:
+        data = yaml.load(read_limited(path).decode("utf-8-sig"), Loader=_RecordLoader)  # noqa: S506 (a safe loader)
+    except (RefusedFile, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
+    return Document(path, data)
 
 
 class _DataBuilder:

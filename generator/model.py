@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from .load import Document
-from .schemas import SchemaSet, Vocabulary
+from .schemas import SchemaSet
+from .vocabulary import Vocabulary
 
 PLACEHOLDER = "TODO"  # what `python -m generator new` writes where a value is still needed
 
@@ -69,17 +70,31 @@ class Record:
 
     @property
     def uri(self) -> str:
-        """The record's page in the docs folder: an index.md in a folder of its own (see site.page)."""
-        return f"{self.kind.folder}/{self.id}/index.md"
+        return self.uri_of(self.id)
+
+    @classmethod
+    def uri_of(cls, record_id: str) -> str:
+        """A record's page in the docs folder: an index.md in a folder of its own (see site.page)."""
+        return f"{cls.kind.folder}/{record_id}/index.md"
 
     def pages(self) -> list[tuple[str, str]]:
-        """The record's pages: (template, docs path). Most kinds have one; a pack has three."""
-        return [(self.kind.template, self.uri)]
+        """The record's pages: (template, docs path)."""
+        return self.pages_of(self.id)
+
+    @classmethod
+    def pages_of(cls, record_id: str) -> list[tuple[str, str]]:
+        """The pages of the record with this id, known from its file name before it is read.
+        Most kinds have one; a pack has three."""
+        return [(cls.kind.template, cls.uri_of(record_id))]
 
     @property
     def source_file(self) -> str:
         """The file to edit for this record, from the repository root."""
-        return f"content/{self.kind.folder}/{self.id}.yaml"
+        return self.source_of(self.id)
+
+    @classmethod
+    def source_of(cls, record_id: str) -> str:
+        return f"content/{cls.kind.folder}/{record_id}.yaml"
 
     @staticmethod
     def listing_order(records: list[Record], vocabularies: dict[str, Vocabulary]) -> list[Record]:
@@ -337,11 +352,12 @@ class Pack(Record):
     )
     cross_record_fields = Record.cross_record_fields | {"records"}
 
-    def pages(self) -> list[tuple[str, str]]:
+    @classmethod
+    def pages_of(cls, record_id: str) -> list[tuple[str, str]]:
         """The session plan (the facilitator's print), the participants' handout and present mode."""
-        folder = f"{self.kind.folder}/{self.id}"
+        folder = f"{cls.kind.folder}/{record_id}"
         handout = ("pack_handout.md.j2", f"{folder}/handout/index.md")
-        return [*super().pages(), handout, ("pack_present.md.j2", f"{folder}/present/index.md")]
+        return [*super().pages_of(record_id), handout, ("pack_present.md.j2", f"{folder}/present/index.md")]
 
     @property
     def handout_uri(self) -> str:

@@ -1,9 +1,11 @@
-"""The MkDocs plugin: a thin adapter that validates, renders and adds the pages.
+"""The MkDocs plugin: a thin adapter that adds the generated pages and files to the build.
 
-All the work happens in on_config, before MkDocs cleans site/, so invalid content
-stops the build with the validator's messages and leaves the previous site alone.
-The generated files are compressed as they are made, so that the build does not hold
-them all as text. Under `mkdocs serve`, a Preview (preview.py) writes them to a folder
+In a build, the content is checked and rendered in two other processes (background.py)
+while MkDocs builds pages here: the pages are listed in on_files and each is read when
+MkDocs first asks for it; the other files come in on_env. A plain `mkdocs build` waits
+for the checks in on_config, before MkDocs cleans site/, so invalid content stops the
+build with the validator's messages and leaves the previous site alone. Under `mkdocs
+serve`, a Preview (preview.py) validates here and writes the generated files to a folder
 MkDocs reads them from, keeps it and the validator's results between rebuilds, and each
 rebuild makes only what the edit affects.
 """
@@ -16,25 +18,29 @@ import shutil
 import sys
 import tempfile
 import zlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
-from rich.progress import Progress
+from mkdocs.utils import get_build_date
 
+from .background import BackgroundBuild, ContentFailed
 from .finder import synonyms
 from .glossary import PAGE as GLOSSARY_PAGE
 from .glossary import VOCABULARY, Glossary
 from .header_search import add_synonyms, spaced
-from .preview import Preview
 from .problems import ProblemWriter
 from .progress import showing
-from .render import TEMPLATES, render_site
-from .site_files import GeneratedFolder
 from .theme_html import corrected
-from .validate import Result, check_project
+
+if TYPE_CHECKING:
+    from .preview import Preview
+    from .site_files import GeneratedFolder
 
 MATERIAL_OVERRIDES = "overrides/material"
 
@@ -48,15 +54,26 @@ class _DirtyIsThePoint(logging.Filter):
 
 
 class CompressedFile(File):
-    """A generated file held compressed until MkDocs reads or copies it: a fifth of the
-    memory of its text. (A folder on disk would do too, but writing and deleting thousands
-    of files costs more than the build's whole margin over a plain Material build.)"""
+    """A generated file whose content comes from the background build when MkDocs first
+    reads or copies it, and is held zlib-compressed from then on: a fifth of the memory
+    of its text."""
 
-    compressed: bytes = b""
+    compressed: bytes | None = None
     is_text = True
+    fetch: Callable[[], tuple[bytes, bool]]  # gives (compressed content, whether it is text)
+
+    @classmethod
+    def fetched(cls, config, src_uri: str, source: str | None, fetch: Callable[[], tuple[bytes, bool]]) -> File:
+        file = cast(CompressedFile, cls.generated(config, src_uri, content=b""))
+        file.compressed = None  # generated() set an empty content; the real one comes from fetch
+        file.fetch = fetch
+        file.edit_uri = source  # "edit this page" opens the record's YAML
+        return file
 
     @property
     def _content(self) -> str | bytes | None:
+        if self.compressed is None:
+            self.compressed, self.is_text = self.fetch()
         data = zlib.decompress(self.compressed)
         return data.decode("utf-8") if self.is_text else data
 
@@ -67,13 +84,13 @@ class CompressedFile(File):
 
 
 class WhatWorksPlugin(BasePlugin):
-    validated: Result | None = None  # a validation result `python -m generator build` has already made
-    bar: Progress | None = None  # the progress bar while pages are built, on a terminal
+    background: BackgroundBuild | None = None  # the content's work, for a build (`python -m generator build` starts it)
+    started: BackgroundBuild | None = None  # the one this plugin started itself, to stop when the build ends
+    bar: Any = None  # the progress bar while pages are built, on a terminal
     epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
     serving = False  # under `mkdocs serve`: MkDocs keeps this plugin from one rebuild to the next
     preview: Preview | None = None
     folder: GeneratedFolder | None = None  # where the preview's generated files are
-    generated: list[File]  # or, in a build, the generated files themselves (CompressedFile)
     held: dict[str, bytes]  # docs path -> a page's HTML, compressed, until MkDocs writes the page
 
     def on_startup(self, *, command, dirty):
@@ -86,44 +103,56 @@ class WhatWorksPlugin(BasePlugin):
         self.held = {}
         if not config.site_url:
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
-        result, self.validated = self.validated, None
-        if self.serving and self.preview is None:
+        if not self.serving:
+            if self.background is None:
+                # A plain `mkdocs build` writes into site/ itself: nothing may touch it before
+                # the checks pass. (`python -m generator build` starts the work sooner, and
+                # waits for the verdict before it swaps in the staging folder it builds into.)
+                self.background = self.started = BackgroundBuild(self.root, config.site_url)
+                verdict = self.background.report(sys.stderr)
+                if not verdict.ok:
+                    raise PluginError(f"{verdict.summary}; nothing was built")
+            return config
+        if self.preview is None:
+            from .preview import Preview  # only mkdocs serve needs it
+
             self.preview = Preview(self.root, Path(tempfile.mkdtemp(prefix="whatworks-preview-")))
-        if result is None:
-            writer = ProblemWriter(sys.stderr)
-            result = self.preview.validate(writer.add) if self.preview else check_project(self.root, report=writer.add)
-            writer.close()
-        self.generated = []
+        writer = ProblemWriter(sys.stderr)
+        result = self.preview.validate(writer.add)
+        writer.close()
         corpus = result.corpus
         if not result.ok:
-            if self.preview is None or self.preview.site is None:
+            if self.preview.site is None:
                 raise PluginError(f"{result.summary()}; nothing was built")
             # A broken edit under `mkdocs serve`: MkDocs would hold every request until the
             # next good build; rather, the preview goes on showing the last valid pages.
             print(f"{result.summary()}; the preview shows the last valid content until they are fixed", file=sys.stderr)
             corpus = self.preview.site.corpus
-            self.folder = self.preview.folder
-        elif self.preview:
-            self.preview.rebuild(result.corpus, config.site_url, Path(config.site_dir))
-            self.folder = self.preview.folder
         else:
-            for generated in render_site(result.corpus, config.site_url):
-                file = CompressedFile.generated(config, generated.src_uri, content=generated.content)
-                file.edit_uri = generated.source  # "edit this page" opens the record's YAML
-                self.generated.append(file)
-        self.synonyms = synonyms(corpus.vocabularies)
-        self.glossary = Glossary(corpus.vocabularies.get(VOCABULARY))
+            self.preview.rebuild(result.corpus, config.site_url, Path(config.site_dir))
+        self.folder = self.preview.folder
+        self._use(corpus.vocabularies)
+        self._date(corpus.epoch())
+        return config
+
+    def _use(self, vocabularies) -> None:
+        self.synonyms = synonyms(vocabularies)
+        self.glossary = Glossary(vocabularies.get(VOCABULARY))
+
+    def _date(self, epoch: int) -> None:
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
         # set; otherwise use the newest record date, never the clock. Set for this build
         # only, so that a later build in the same process (mkdocs serve) dates its own content.
         self.epoch_set = "SOURCE_DATE_EPOCH" not in os.environ
         if self.epoch_set:
-            os.environ["SOURCE_DATE_EPOCH"] = str(corpus.epoch())
-        return config
+            os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
 
     def on_files(self, files: Files, config) -> Files:
-        for generated in self.generated:
-            files.append(generated)
+        if self.background is not None:
+            plan = self._waiting(self.background.plan)
+            self._use(plan.vocabularies)
+            for src_uri, source in plan.pages:
+                files.append(CompressedFile.fetched(config, src_uri, source, partial(self._take, src_uri)))
         if self.folder is not None:
             for src_uri, path, source in self.folder.files():
                 on_disk = File.generated(config, src_uri, abs_src_path=str(path))
@@ -135,6 +164,18 @@ class WhatWorksPlugin(BasePlugin):
                 file.edit_uri = f"docs/{file.src_uri}"
         return files
 
+    def _take(self, src_uri: str) -> tuple[bytes, bool]:
+        assert self.background is not None
+        return self._waiting(self.background.take, src_uri)
+
+    @staticmethod
+    def _waiting(wait, *args):
+        """What the background build gives, or the build stopped with why it cannot come."""
+        try:
+            return wait(*args)
+        except ContentFailed as failed:
+            raise PluginError(str(failed)) from None
+
     def on_env(self, env, config, files: Files):
         # Our changes to Material's own partials (overrides/material/partials/) come first,
         # for Material only: in custom_dir they would also replace the partials of the same
@@ -143,11 +184,23 @@ class WhatWorksPlugin(BasePlugin):
             env.loader = ChoiceLoader([FileSystemLoader(str(self.root / MATERIAL_OVERRIDES)), env.loader])
         if self.preview is not None:
             env.bytecode_cache = self.preview.templates
+        if self.background is not None:
+            # The build's date is the newest record's, known once the records are read. MkDocs
+            # dated the pages (for the sitemap) when it laid out the site, before that.
+            self._date(self._waiting(self.background.epoch))
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    file.page.update_date = get_build_date()
+            # The files other than pages: only now, after every page is made, does MkDocs
+            # copy them, and by now the second process has made them.
+            for src_uri, source in self._waiting(self.background.data_files):
+                files.append(CompressedFile.fetched(config, src_uri, source, partial(self._take, src_uri)))
         # MkDocs renders pages one by one after this; show how far it has got.
         self.bar = None
         pages = len(files.documentation_pages())
         if showing(pages):
             from rich.console import Console
+            from rich.progress import Progress
 
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
@@ -160,6 +213,8 @@ class WhatWorksPlugin(BasePlugin):
 
     @event_priority(-100)  # after any other plugin's changes to the page
     def on_page_content(self, html: str, page, config, files) -> str:
+        if self.background is not None and self.background.failed():
+            raise PluginError("the content failed its checks")  # no use building the rest
         # Words stay apart for Material's search, which reads the page in on_page_context.
         html = spaced(html)
         # The page's body only: the theme's title, navigation and header stay as they are.
@@ -198,7 +253,9 @@ class WhatWorksPlugin(BasePlugin):
         self._finish()
 
     def _finish(self):
-        self.generated = []
+        if self.started is not None:
+            self.started.close()
+        self.background = self.started = None
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
@@ -211,6 +268,8 @@ class WhatWorksPlugin(BasePlugin):
             shutil.rmtree(self.preview.folder.path, ignore_errors=True)
 
     def on_serve(self, server, config, builder):
+        from .render import TEMPLATES
+
         for folder in (self.root / "content", self.root / "schemas", TEMPLATES):
             if folder.is_dir():
                 server.watch(str(folder))

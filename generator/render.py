@@ -7,7 +7,8 @@ adds them to the build and `python -m generator render` writes them to disk.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -19,13 +20,23 @@ from .fields import record_fields, walk
 from .glossary import PAGE as GLOSSARY_PAGE
 from .glossary import VOCABULARY
 from .markup import code_spans, front_matter, markdown_block, markdown_inline, plain
-from .model import KINDS, Corpus
+from .model import KINDS, RECORD_CLASSES, Corpus
 from .redirects import render_redirects
+from .schemas import SchemaSet
 from .site import FRAMEWORKS, LICENCE, OLD_EVIDENCE_YEARS, SITE_NAME, GeneratedFile, Site, clock, page, relative_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-__all__ = ["TEMPLATES", "GeneratedFile", "render_site", "render_pages", "render_data", "finder_files"]
+__all__ = [
+    "TEMPLATES",
+    "GeneratedFile",
+    "PlannedPage",
+    "render_site",
+    "plan_pages",
+    "render_pages",
+    "render_data",
+    "finder_files",
+]
 
 
 def environment(site: Site, bytecode_cache: BytecodeCache | None = None) -> Environment:
@@ -81,55 +92,87 @@ def finder_files(site: Site, index: tuple[dict, list[str]] | None = None) -> Ite
     return (GeneratedFile(path, content) for path, content in finder.data_files(site, index).items())
 
 
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page to be rendered: where it goes, the file to edit for it, its template, and what
+    the template is given, worked out from the site when the page is rendered. Pages are
+    planned from the record files' names alone, so that a build can lay out the site
+    before the records are read (background.py)."""
+
+    src_uri: str
+    source: str | None
+    template: str
+    context: Callable[[Site], dict] = lambda site: {}
+
+    def render(self, site: Site, env: Environment) -> GeneratedFile:
+        content = env.get_template(self.template).render(
+            site=site,
+            page_uri=self.src_uri,
+            link=lambda target: relative_url(target, self.src_uri),
+            **self.context(site),
+        )
+        return GeneratedFile(self.src_uri, content, self.source)
+
+
+def record_ids(corpus: Corpus, records: set[str] | None = None) -> dict[str, list[str]]:
+    """The ids of the records (all, or those named), kind by kind, in the order their pages are made."""
+    return {name: sorted(i for i in by_id if records is None or i in records) for name, by_id in corpus.records.items()}
+
+
 def render_pages(site: Site, env: Environment, records: set[str] | None = None) -> Iterator[GeneratedFile]:
     """Every page; with `records`, the pages of only those records (by id) and every other page."""
+    planned = plan_pages(site.corpus.schema_set, record_ids(site.corpus, records))
+    return (page.render(site, env) for page in planned)
 
-    def render(template: str, src_uri: str, source: str | None = None, **context) -> GeneratedFile:
-        content = env.get_template(template).render(
-            site=site, page_uri=src_uri, link=lambda target: relative_url(target, src_uri), **context
-        )
-        return GeneratedFile(src_uri, content, source)
 
-    yield render("home.md.j2", "index.md")
-    for kind in KINDS.values():
-        yield render(kind.listing_template, f"{kind.folder}/index.md")
-        for record in site.listing(kind):
-            if records is None or record.id in records:
-                for template, uri in record.pages():
-                    yield render(template, uri, record.source_file, record=record)
-    yield render("compare.md.j2", page("compare"))
+def _record(kind: str, record_id: str, site: Site) -> dict:
+    return {"record": site.corpus.records[kind][record_id]}
 
-    themes = site.vocab["themes"]
-    yield render("theme_index.md.j2", "themes/index.md", f"schemas/vocabularies/{themes.id}.yaml", vocabulary=themes)
+
+def plan_pages(schema_set: SchemaSet, ids: dict[str, list[str]]) -> list[PlannedPage]:
+    """Every page, in the order they are made: those of the records with these ids (kind
+    name -> ids), and every other page."""
+    pages = [PlannedPage("index.md", None, "home.md.j2")]
+    for name, kind in KINDS.items():
+        pages.append(PlannedPage(f"{kind.folder}/index.md", None, kind.listing_template))
+        record_class = RECORD_CLASSES[name]
+        for record_id in ids.get(name, []):
+            for template, uri in record_class.pages_of(record_id):
+                source = record_class.source_of(record_id)
+                pages.append(PlannedPage(uri, source, template, partial(_record, name, record_id)))
+    pages.append(PlannedPage(page("compare"), None, "compare.md.j2"))
+
+    vocabularies = schema_set.vocabularies
+    themes = vocabularies["themes"]
+    themes_file = f"schemas/vocabularies/{themes.id}.yaml"
+    pages.append(PlannedPage("themes/index.md", themes_file, "theme_index.md.j2", lambda site: {"vocabulary": themes}))
     for term_id, term in themes.terms.items():
-        yield render(
-            "term.md.j2",
-            site.term_uri("themes", term_id),
-            f"schemas/vocabularies/{themes.id}.yaml",
-            vocabulary=themes,
-            term=term,
-            section="Themes",
-            section_uri="themes/index.md",
-        )
+        context = {"vocabulary": themes, "term": term, "section": "Themes", "section_uri": "themes/index.md"}
+        pages.append(PlannedPage(Site.term_uri("themes", term_id), themes_file, "term.md.j2", _given(context)))
 
-    yield render("outcome_index.md.j2", "outcomes/index.md", frameworks=FRAMEWORKS)
+    pages.append(PlannedPage("outcomes/index.md", None, "outcome_index.md.j2", lambda site: {"frameworks": FRAMEWORKS}))
     for vocabulary_id in FRAMEWORKS.values():
-        vocabulary = site.vocab[vocabulary_id]
+        vocabulary = vocabularies[vocabulary_id]
         for term_id, term in vocabulary.terms.items():
-            yield render(
-                "term.md.j2",
-                site.term_uri(vocabulary_id, term_id),
-                f"schemas/vocabularies/{vocabulary_id}.yaml",
-                vocabulary=vocabulary,
-                term=term,
-                section="Outcomes",
-                section_uri="outcomes/index.md",
-            )
+            context = {
+                "vocabulary": vocabulary,
+                "term": term,
+                "section": "Outcomes",
+                "section_uri": "outcomes/index.md",
+            }
+            uri = Site.term_uri(vocabulary_id, term_id)
+            pages.append(PlannedPage(uri, f"schemas/vocabularies/{vocabulary_id}.yaml", "term.md.j2", _given(context)))
 
-    yield render("ratings.md.j2", page("ratings"), "schemas/vocabularies/rating-levels.yaml")
-    yield render("glossary.md.j2", GLOSSARY_PAGE, f"schemas/vocabularies/{VOCABULARY}.yaml", glossary=site.glossary)
-    yield render("find.md.j2", page("find"), facets=finder.facets(site))
-    yield render("data.md.j2", page("data"))
-    yield render("my_reflections.md.j2", page("my-reflections"))
-    fields = {name: list(walk(record_fields(site.corpus.schema_set, name))) for name in KINDS}
-    yield render("reference.md.j2", page("reference"), fields=fields)
+    pages.append(PlannedPage(page("ratings"), "schemas/vocabularies/rating-levels.yaml", "ratings.md.j2"))
+    glossary_file = f"schemas/vocabularies/{VOCABULARY}.yaml"
+    pages.append(PlannedPage(GLOSSARY_PAGE, glossary_file, "glossary.md.j2", lambda site: {"glossary": site.glossary}))
+    pages.append(PlannedPage(page("find"), None, "find.md.j2", lambda site: {"facets": finder.facets(site)}))
+    pages.append(PlannedPage(page("data"), None, "data.md.j2"))
+    pages.append(PlannedPage(page("my-reflections"), None, "my_reflections.md.j2"))
+    fields = {name: list(walk(record_fields(schema_set, name))) for name in KINDS}
+    pages.append(PlannedPage(page("reference"), None, "reference.md.j2", lambda site: {"fields": fields}))
+    return pages
+
+
+def _given(context: dict) -> Callable[[Site], dict]:
+    return lambda site: context

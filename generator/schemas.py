@@ -29,12 +29,11 @@ from referencing.jsonschema import DRAFT202012
 from .load import Document, RefusedFile, read_limited
 from .markup import markdown_problem
 from .problems import Problem, display_path, json_path
+from .vocabulary import SCHEMA_SUFFIX, VOCABULARY_FOLDER, Vocabulary
 
 # Where the schemas are, in memory. The .invalid domain never resolves: nothing is fetched.
 BASE = "https://schemas.whatworks.invalid/"
-VOCABULARY_FOLDER = "vocabularies/"
 VOCABULARY_BASE = BASE + VOCABULARY_FOLDER
-SCHEMA_SUFFIX = ".schema.json"
 
 FORMAT_CHECKER = FormatChecker()
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -76,38 +75,6 @@ def _passes(check: Callable[[object], bool]) -> Callable[[object], bool]:
             return False
 
     return passes
-
-
-@dataclass
-class Vocabulary:
-    id: str
-    title: str
-    description: str
-    terms: dict[str, dict]  # term id -> the term's fields, in file order
-    source: Path
-    notice: str | None = None  # shown on every page of the vocabulary
-
-    def label(self, term_id: str) -> str:
-        term = self.terms.get(term_id)
-        return term["label"] if term else term_id
-
-    @property
-    def schema_file(self) -> str:
-        """Its JSON Schema's path in schemas/."""
-        return f"{VOCABULARY_FOLDER}{self.id}{SCHEMA_SUFFIX}"
-
-    def as_schema(self) -> dict:
-        """The vocabulary as JSON Schema: what schemas/vocabularies/<id>.schema.json holds.
-        enumDescriptions is what editors (VS Code, the YAML language server) show beside each term."""
-        return {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$comment": f"Made from {self.source.name} by `python -m generator schemas`: edit that file, not this one.",
-            "title": self.title,
-            "description": self.description,
-            "type": "string",
-            "enum": list(self.terms),
-            "enumDescriptions": [f"{term['label']}: {term['description']}" for term in self.terms.values()],
-        }
 
 
 def vocabulary_id(ref: str) -> str | None:

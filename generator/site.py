@@ -256,7 +256,8 @@ class Site:
     def count_by_level(self, level: str) -> int:
         return sum(1 for r in self.corpus.exemplars.values() if r.data["evidence_rating"]["level"] == level)
 
-    def term_uri(self, vocabulary: str, term: str) -> str:
+    @staticmethod
+    def term_uri(vocabulary: str, term: str) -> str:
         if vocabulary == "themes":
             return page(f"themes/{term}")
         folder = next(folder for folder, v in FRAMEWORKS.items() if v == vocabulary)

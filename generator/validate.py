@@ -15,12 +15,12 @@ from pathlib import Path
 
 from .glossary import VOCABULARY as GLOSSARY
 from .glossary import Glossary
-from .load import Document, load_document, read_limited
+from .load import Document, load_data, load_document, read_limited
 from .messages import describe, placeholder, suggest, type_name
 from .model import KINDS, PLACEHOLDER, Corpus, Kind, Misplaced, Parts, Record, kind_of, record_files, record_of
 from .problems import Problem, display_path, json_path, quote
 from .progress import track
-from .schemas import load_schema_set
+from .schemas import SchemaSet, load_schema_set
 
 MAX_PROBLEMS_PER_FILE = 50  # a file with more needs fixing, not a longer list
 
@@ -166,6 +166,41 @@ def check_project(
     emit(sorted(set(cross_problems)))
     corpus = Corpus.of(root, schema_set, [r for r in unique if r.schema_valid])
     return result(corpus, len(shown) if shown is not None else len(files))
+
+
+class Unreadable(Exception):
+    """A file the unchecked reading below cannot make a record of; check_project() says why."""
+
+
+def record_files_by_kind(content: Path) -> dict[str, list[Path]]:
+    """The record files under content/, kind name by kind name, each kind's in order of
+    file name (which is the record's id). Raises Unreadable at a file in no record folder,
+    or not named *.yaml."""
+    found: dict[str, list[Path]] = {name: [] for name in KINDS}
+    for path in record_files(content):
+        try:
+            kind = kind_of(path, content)
+        except Misplaced:
+            raise Unreadable(display_path(path)) from None
+        if path.suffix != ".yaml":
+            raise Unreadable(display_path(path))
+        found[kind.name].append(path)
+    return {name: sorted(paths, key=lambda p: p.stem) for name, paths in found.items()}
+
+
+def load_unchecked(root: Path, schema_set: SchemaSet, files: dict[str, list[Path]]) -> Corpus:
+    """The records in these files as they are read, with none of check_project()'s
+    checks: for a build that renders while those checks run beside it (background.py),
+    and publishes nothing unless they pass. Raises Unreadable at the first file that is
+    not a mapping in YAML."""
+    records = []
+    for name, paths in files.items():
+        for path in paths:
+            doc = load_data(path)
+            if doc is None or not isinstance(doc.data, dict):
+                raise Unreadable(display_path(path))
+            records.append(record_of(KINDS[name], doc))
+    return Corpus.of(root, schema_set, records)
 
 
 def _check_cached(checker: _RecordChecker, path: Path, cache: CheckCache) -> _Checked:
