@@ -202,11 +202,11 @@ class BackgroundBuild:
 
 
 def _check(root: Path, end: Connection) -> None:
-    from .validate import check_project
-
     _in_background()
     # Its verdict is wanted only at the end of the build: let MkDocs and the renderer go first.
     os.nice(10)
+    from .validate import check_project
+
     try:
         result = check_project(root, report=lambda problems: end.send(("problems", problems)))
         end.send(("verdict", Verdict(result.ok, result.summary())))

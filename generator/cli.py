@@ -10,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import swap
 from .model import KINDS
-from .problems import FORMATS, ProblemWriter, format_text
-from .validate import UsageError, check_project
+from .problems import FORMATS, ProblemWriter, UsageError, format_text
+
+# Other modules are imported by the commands that use them: `build` starts its background
+# processes before it loads anything heavy (jsonschema, MkDocs).
 
 
 def project_root() -> Path:
@@ -25,6 +26,8 @@ def project_root() -> Path:
 
 
 def cmd_validate(args) -> int:
+    from .validate import check_project
+
     writer = ProblemWriter(sys.stdout, args.format)
     result = check_project(args.root, [Path(p) for p in args.paths] or None, report=writer.add)
     writer.close()
@@ -34,6 +37,8 @@ def cmd_validate(args) -> int:
 
 def _validated(root: Path):
     """The validation result when the content is valid; otherwise print the problems, and None."""
+    from .validate import check_project
+
     writer = ProblemWriter(sys.stderr)
     result = check_project(root, report=writer.add)
     writer.close()
@@ -81,6 +86,7 @@ def cmd_build(args) -> int:
     content that fails its checks, leaves the previous site as it was (swap.py). The
     content is checked and rendered in two other processes while MkDocs builds the pages
     here (background.py); the site is swapped in only once the checks have passed."""
+    from . import swap
     from .background import BackgroundBuild
 
     site_dir = Path(args.site_dir).resolve()
@@ -163,6 +169,7 @@ def cmd_from_issue(args) -> int:
 
     from .from_issue import record_from_issue
     from .scaffold import ScaffoldError
+    from .validate import check_project
 
     try:
         body = Path(args.file).read_text(encoding="utf-8")

@@ -12,11 +12,13 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .load import Document
-from .schemas import SchemaSet
 from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from .schemas import SchemaSet
 
 PLACEHOLDER = "TODO"  # what `python -m generator new` writes where a value is still needed
 

@@ -9,6 +9,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+
+class UsageError(Exception):
+    """A path or setting a command cannot use: the caller's mistake, not the content's."""
+
+
 MAX_CHARS = 1_000  # of a problem's path or message: the longest real one, a list of allowed fields, is 400
 
 

@@ -18,7 +18,7 @@ from .glossary import Glossary
 from .load import Document, load_data, load_document, read_limited
 from .messages import describe, placeholder, suggest, type_name
 from .model import KINDS, PLACEHOLDER, Corpus, Kind, Misplaced, Parts, Record, kind_of, record_files, record_of
-from .problems import Problem, display_path, json_path, quote
+from .problems import Problem, UsageError, display_path, json_path, quote
 from .progress import track
 from .schemas import SchemaSet, load_schema_set
 
@@ -48,10 +48,6 @@ class Result:
             f"{self.files_checked} files checked: {count} problem{'s' if count != 1 else ''}"
             f" in {files} file{'s' if files != 1 else ''}{also}"
         )
-
-
-class UsageError(Exception):
-    """A path the validator cannot use: the caller's mistake, not the content's."""
 
 
 def _strings(value, parts=()):
