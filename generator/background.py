@@ -74,23 +74,30 @@ class BackgroundBuild:
     """The two processes, and what they have sent. Every method that returns something
     they send waits for it, and raises ContentFailed if it cannot come."""
 
-    def __init__(self, root: Path, site_url: str):
+    def __init__(self, root: Path, site_url: str, check_first: bool = True):
+        """Start the renderer, and the checker too if check_first; otherwise the checker
+        starts once the renderer has read the records, so that at first the renderer
+        has the second core to itself (MkDocs waits for its first pages)."""
         # "spawn", not "fork": MkDocs' process may run other threads (mkdocs serve, a test runner).
         context = multiprocessing.get_context("spawn")
-        self._checks, checks_end = context.Pipe(duplex=False)
+        self._checks, self._checks_end = context.Pipe(duplex=False)
         self._renders, renders_end = context.Pipe(duplex=False)
-        self._processes = [
-            context.Process(target=_check, args=(root, checks_end), daemon=True, name="whatworks-checker"),
-            context.Process(target=_render, args=(root, site_url, renders_end), daemon=True, name="whatworks-renderer"),
-        ]
-        for process in self._processes:
-            process.start()
-        checks_end.close()  # so that a process that dies is seen as an end of its pipe here
-        renders_end.close()
+        self._checker = context.Process(target=_check, args=(root, self._checks_end), daemon=True)
+        self._renderer = context.Process(target=_render, args=(root, site_url, renders_end), daemon=True)
+        self._renderer.start()
+        renders_end.close()  # so that a process that dies is seen as an end of its pipe here
         self._received = _Received()
         self._changed = threading.Condition()
+        self._closed = False
+        if check_first:
+            self._start_checker()
         self._receiver = threading.Thread(target=self._receive, daemon=True, name="whatworks-receiver")
         self._receiver.start()
+
+    def _start_checker(self) -> None:
+        if self._checker.pid is None and not self._closed:
+            self._checker.start()
+            self._checks_end.close()
 
     def _receive(self) -> None:
         open_ends = [self._checks, self._renders]
@@ -104,6 +111,10 @@ class BackgroundBuild:
                 with self._changed:
                     if self._take(end is self._checks, message):
                         open_ends.remove(end)
+                    if end is self._renders and message[0] in ("epoch", "failed", "ended"):
+                        # The records are read, or cannot be: the checker's turn, whose verdict
+                        # also says whether the content is to blame for a failure.
+                        self._start_checker()
                     self._changed.notify_all()
 
     def _take(self, from_checker: bool, message: tuple) -> bool:
@@ -192,10 +203,13 @@ class BackgroundBuild:
         return [(path, self._received.files[path][2]) for path in self._received.data_files]
 
     def close(self) -> None:
-        for process in self._processes:
-            if process.is_alive():
-                process.terminate()
-            process.join()
+        with self._changed:
+            self._closed = True
+        for process in (self._checker, self._renderer):
+            if process.pid is not None:
+                if process.is_alive():
+                    process.terminate()
+                process.join()
 
 
 # In the spawned processes. Each sends ("failed", why) rather than die with a traceback.

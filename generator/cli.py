@@ -90,7 +90,8 @@ def cmd_build(args) -> int:
     from .background import BackgroundBuild
 
     site_dir = Path(args.site_dir).resolve()
-    background = BackgroundBuild(args.root, site_url(args.root))  # before MkDocs is loaded: they start at once
+    # Started before MkDocs is loaded; the verdict is wanted only once MkDocs has built the pages.
+    background = BackgroundBuild(args.root, site_url(args.root), check_first=False)
     try:
         with swap.staging_folder(site_dir) as staging:
             built = _build_with_mkdocs(args, staging, background)
