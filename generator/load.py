@@ -222,15 +222,35 @@ def load_document(path: Path) -> Document:
 
 
 def load_data(path: Path) -> Document | None:
-    """A record's data alone, without positions or any of load_document's checks, by
-    libyaml in one call: for a build that renders while the checks run beside it
-    (background.py). None when the file cannot be read as YAML; valid records give the
-    same data as load_document."""
+    """A record's data alone, without positions or any of load_document's checks: for a
+    build that renders while the checks run beside it (background.py). None when the file
+    cannot be read as YAML; a valid record gives the same data as load_document."""
     try:
-        data = yaml.load(read_limited(path).decode("utf-8-sig"), Loader=_RecordLoader)  # noqa: S506 (a safe loader)
-    except (RefusedFile, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        root = yaml.compose(read_limited(path).decode("utf-8-sig"), Loader=_RecordLoader)
+        return Document(path, _plain(root))
+    except (RefusedFile, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError, RecursionError):
         return None
-    return Document(path, data)
+
+
+def _plain(root):
+    """Plain data from a node tree, as _DataBuilder makes it from a valid record, with none
+    of its checks but one: a node met twice (an alias) is refused, never copied, so that a
+    "billion laughs" file costs no more than its size."""
+    seen: set[int] = set()
+
+    def plain(node):
+        if id(node) in seen:
+            raise ValueError("an alias")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return {key.value: plain(value) for key, value in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [plain(item) for item in node.value]
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+
+    return None if root is None else plain(root)
 
 
 class _DataBuilder:

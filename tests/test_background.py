@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, copy_project, real_corpus, run_generator
 from generator.background import BackgroundBuild, ContentFailed, Verdict, _Received
-from generator.load import load_document
+from generator.load import load_data, load_document
 from generator.render import plan_pages, record_ids
 from generator.schemas import load_schema_set
 from generator.validate import load_unchecked, record_files_by_kind
@@ -147,3 +147,15 @@ def test_a_killed_build_leaves_no_process_behind(tmp_path):
     while any(_alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [c for c in children if _alive(c)], "a background process outlived the build"
+
+
+def test_the_unchecked_reading_refuses_aliases_rather_than_copy_them(tmp_path):
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    laughs += [f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 10)}]" for n in range(8)]
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(laughs) + "\n")
+    started = time.monotonic()
+    assert load_data(path) is None
+    assert time.monotonic() - started < 1
+    path.write_text("id: x\ntitle: plain\ncount: 3\nshare: 0.5\nflag: true\nnothing: null\nwhen: 2024-01-02\n")
+    assert load_data(path).data == load_document(path).data
