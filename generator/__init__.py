@@ -28,6 +28,7 @@ scaffold.py     `new`: a record file with every field, ready to fill in
 from_issue.py   `from-issue`: a "Share a project" issue's answers as a new exemplar
 migrate.py      `migrate`: records brought up to the current schema version
 theme_html.py   the theme's HTML, corrected where no template override reaches
+synonyms.py     words that mean the same: the groups a text uses, for the finder and header search
 header_search.py  Material's header search: words kept apart, synonyms added
 background.py   a build's checks and rendering, in two processes beside MkDocs'
 preview.py      `mkdocs serve --dirty`: each rebuild makes only what an edit affects

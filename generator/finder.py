@@ -19,7 +19,7 @@ The finder page (/find/) downloads, before its first result:
 
 Synonyms (schemas/vocabularies/synonyms.yaml) are applied when the index is built: each
 record's "synonyms" field holds every word of each group its text uses, so that a search
-for any word of a group finds what the others find (see Synonyms).
+for any word of a group finds what the others find (see synonyms.py).
 
 docs/performance.md gives the measurements behind this split. With many records, the
 index is built in a second process while the pages are made (index_in_background).
@@ -28,10 +28,8 @@ index is built in a second process while the pages are made (index_in_background
 from __future__ import annotations
 
 import base64
-import bisect
 import contextlib
 import datetime
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -48,22 +46,18 @@ from urllib.parse import urlencode
 
 from lunr import lunr
 from lunr.builder import Builder
-from lunr.pipeline import Pipeline
 from lunr.stemmer import stemmer
-from lunr.stop_word_filter import stop_word_filter
-from lunr.tokenizer import SEPARATOR_CHARS
-from lunr.trimmer import trimmer
 
 from .markup import plain
 from .model import KINDS, RECORD_CLASSES
-from .schemas import Vocabulary
 from .site import page_url
+from .synonyms import SEPARATOR, index_terms, synonyms
 
 TYPE_LEGEND = "Record type"
 
 # Fields indexed for full-text search, and how much a match in each counts.
 # A title or theme match says more about what a record is than a word in its body.
-# "synonyms" holds the words of every group of synonyms the other fields use (see Synonyms).
+# "synonyms" holds the words of every group of synonyms the other fields use (synonyms.py).
 FIELDS = (
     ("title", 5),
     ("themes", 3),
@@ -73,11 +67,6 @@ FIELDS = (
     ("body", 1),
     ("synonyms", 1),
 )
-SYNONYMS = "synonyms"  # the vocabulary of words that mean the same
-# The page matches a word of fewer letters than this as a whole word, longer ones as the
-# start of words (MIN_PREFIX in assets/finder-index.js).
-MIN_PREFIX = 3
-
 # Terms per shard are added until the shard reaches this many bytes (a single common
 # term may exceed it). Chosen from the measurements in docs/performance.md.
 SHARD_BYTES = 16_000
@@ -178,121 +167,6 @@ def _text(site, record) -> dict[str, str]:
     return {**text, "synonyms": synonyms(site.vocab).words_for(list(text.values()))}
 
 
-def _character_class(chars: str) -> str:
-    """A regular-expression character class of exactly `chars`, read the same by Python's re
-    and JavaScript's RegExp (with or without the u flag): ASCII letters and digits as they
-    are, every other character as \\uXXXX."""
-    assert all(ord(c) <= 0xFFFF for c in chars), "\\uXXXX writes only the Basic Multilingual Plane"
-    return "[" + "".join(c if c.isascii() and c.isalnum() else f"\\u{ord(c):04x}" for c in chars) + "]"
-
-
-# The characters lunr.py splits text into words at. The manifest carries it, and the page
-# splits the words of a query, and the text it highlights, at the same characters.
-SEPARATOR = _character_class(SEPARATOR_CHARS)
-
-# lunr's default indexing pipeline (trim, drop stop words, stem) maps each word on its own,
-# the same way wherever it occurs. Running it once per distinct word, rather than once per
-# occurrence, and handing lunr the words already split (lunr takes a list as tokens; its
-# own tokenizer walks a string a character at a time) gives the same index several times
-# faster. The search pipeline, which lunr.js runs on queries, is lunr's own.
-_SEPARATORS = re.compile(SEPARATOR + "+")
-_INDEXING = Pipeline()
-_INDEXING.add(trimmer, stop_word_filter, stemmer)
-
-
-@functools.cache
-def _index_terms(word: str) -> tuple[str, ...]:
-    return tuple(_INDEXING.run_string(word))
-
-
-def _terms(text: str) -> list[str]:
-    return [term for word in _SEPARATORS.split(text.lower()) if word for term in _index_terms(word)]
-
-
-# A word of a synonym as the page matches a typed word: its stem and the word itself, each
-# as the start of an index term, or the stem alone as a whole term for a short word.
-Word = tuple[str, str, bool]  # (stem, word, whole term only)
-
-
-def _word(text: str) -> Word | None:
-    stems = _index_terms(text)
-    return (stems[0], text, len(text) < MIN_PREFIX) if stems else None
-
-
-def _has(sorted_terms: list[str], word: Word) -> bool:
-    stem, raw, whole = word
-    for prefix in (stem,) if whole else (stem, raw):
-        at = bisect.bisect_left(sorted_terms, prefix)
-        if at < len(sorted_terms) and (sorted_terms[at] == prefix if whole else sorted_terms[at].startswith(prefix)):
-            return True
-    return False
-
-
-@functools.cache
-def _phrase_pattern(phrase: tuple[Word, ...]) -> re.Pattern:
-    """A phrase's words in a row, in a run of index terms joined by spaces: each word as the
-    start of a term (or, for a short word, the whole term). One search of a run's text, not
-    a comparison at every position: the header search asks this of every section of a site."""
-    parts = [
-        re.escape(stem) if whole else f"(?:{re.escape(stem)}|{re.escape(raw)})[^ ]*" for stem, raw, whole in phrase
-    ]
-    return re.compile("(?:^| )" + " ".join(parts) + "(?= |$)")
-
-
-@dataclass(frozen=True)
-class Synonyms:
-    """Groups of words that mean the same (schemas/vocabularies/synonyms.yaml), applied when
-    the index is built: a record that uses any word of a group gets every word of the group
-    in its "synonyms" field, so that each word finds what the others find. A record "uses" a
-    word where a search for that word would find it: an index term starting with the word
-    or its stem (as the page matches the words typed), and a phrase's words in a row."""
-
-    groups: tuple[tuple[str, tuple[tuple[Word, ...], ...]], ...]  # (all its words as text, its phrases)
-
-    @classmethod
-    @functools.cache
-    def of(cls, groups: tuple[tuple[str, ...], ...]) -> Synonyms:
-        """Synonyms from groups of words (or words in a row)."""
-        made = []
-        for group in groups:
-            phrases = []
-            for phrase in group:
-                words = tuple(w for w in (_word(part) for part in _SEPARATORS.split(phrase.lower()) if part) if w)
-                if words:
-                    phrases.append(words)
-            made.append((" ".join(group), tuple(phrases)))
-        return cls(tuple(made))
-
-    def words_for(self, texts: list[str]) -> str:
-        """Every word of every group the texts use, to be indexed with them."""
-        if not self.groups:
-            return ""
-        runs = [_terms(text) for text in texts]
-        distinct = sorted({term for run in runs for term in run})
-        joined = [" ".join(run) for run in runs]
-        used = (words for words, phrases in self.groups if any(self._uses(joined, distinct, p) for p in phrases))
-        return " ".join(used)
-
-    def single_word_stems(self) -> list[list[str]]:
-        """Each group's one-word synonyms as index terms: the page marks them in a result
-        that a synonym found, as it marks the words typed."""
-        groups = [sorted({phrase[0][0] for phrase in phrases if len(phrase) == 1}) for _, phrases in self.groups]
-        return [group for group in groups if len(group) > 1]
-
-    @staticmethod
-    def _uses(runs: list[str], distinct: list[str], phrase: tuple[Word, ...]) -> bool:
-        if not all(_has(distinct, word) for word in phrase):
-            return False
-        return len(phrase) == 1 or any(_phrase_pattern(phrase).search(run) for run in runs)
-
-
-def synonyms(vocabularies: dict[str, Vocabulary]) -> Synonyms:
-    """The groups of synonyms in these vocabularies (none if there is no such vocabulary)."""
-    vocabulary = vocabularies.get(SYNONYMS)
-    terms = vocabulary.terms.values() if vocabulary else ()
-    return Synonyms.of(tuple(tuple(term.get("words", ())) for term in terms))
-
-
 def index_documents(site, all_records: list) -> list[dict[str, str]]:
     """What lunr indexes, record by record: a ref, which is the record's position in
     `all_records` (short refs keep the index small, see docs/performance.md), and the
@@ -302,9 +176,9 @@ def index_documents(site, all_records: list) -> list[dict[str, str]]:
 
 def lunr_index(documents: list[dict[str, str]]):
     """lunr.py's index over index_documents()."""
-    builder = Builder()  # its indexing pipeline stays empty: _terms runs it
+    builder = Builder()  # its indexing pipeline stays empty: index_terms runs it
     builder.search_pipeline.add(stemmer)
-    split = [{"ref": d["ref"], **{f: _terms(d[f]) for f, _ in FIELDS}} for d in documents]
+    split = [{"ref": d["ref"], **{f: index_terms(d[f]) for f, _ in FIELDS}} for d in documents]
     return lunr(ref="ref", fields=[{"field_name": f, "boost": b} for f, b in FIELDS], documents=split, builder=builder)
 
 

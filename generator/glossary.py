@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
-from .schemas import Vocabulary
+if TYPE_CHECKING:  # MkDocs' process imports this module; the schemas' jsonschema is heavy
+    from .schemas import Vocabulary
 
 VOCABULARY = "glossary"
 PAGE = "glossary/index.md"  # the page that lists every term, itself left unmarked
@@ -68,11 +70,12 @@ _APOSTROPHE_FORMS = ("'", "\u2019", "&#39;", "&#x27;", "&rsquo;", "&#8217;")
 _CHARACTER = {" ": r"\s+", "'": r"(?:'|\u2019|&#39;|&#x27;|&rsquo;|&#8217;)", "&": "&(?:amp;)?"}
 
 
-def _trie_pattern(forms: list[tuple[str, bool]]) -> str:
+def _trie_pattern(forms: list[tuple[str, bool]], after: str = "") -> str:
     """One regular expression for many written forms, as a trie: forms that share a start
     share its test, so a page is scanned at one speed however many terms there are (an
     alternative per term made marking a page fifty times slower). Each form is (text,
-    exact): an abbreviation matches in its capitals only, a term in any case."""
+    exact): an abbreviation matches in its capitals only, a term in any case. `after` is
+    a test each match must pass where it ends."""
     trie: dict = {}
     for text, exact in forms:
         node = trie
@@ -104,8 +107,13 @@ def _trie_pattern(forms: list[tuple[str, bool]]) -> str:
 
     # The first characters stay at the top of the alternation, each a plain character, so
     # that the regular expression engine skips straight to the places where a term could
-    # start; each then checks that no letter comes before it (a word boundary).
-    return "|".join(f"{alternative[0]}(?<!\\w.){alternative[1:]}(?:s)?\\b" for alternative in branches(trie, top=True))
+    # start; each then checks that no letter comes before it (a word boundary). Forms that
+    # start with the same character share one alternative (in their order), so that the
+    # engine tests each character once at every letter it stops at.
+    by_first: dict[str, list[str]] = {}
+    for alternative in branches(trie, top=True):
+        by_first.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{first}(?<!\\w.)(?:{'|'.join(rests)})(?:s)?\\b{after}" for first, rests in by_first.items())
 
 
 def _normal(text: str) -> str:
@@ -134,17 +142,27 @@ class Glossary:
                 self._forms[form if exact else form.lower()] = self.terms[term_id]
                 written.append((form, exact))
         # Every alternative starts with a plain character ("<", or a term's first letter),
-        # so that the engine skips straight to the places where one could match.
-        terms = _trie_pattern(written)
+        # so that the engine skips straight to the places where one could match. Only what
+        # needs a decision matches: a skipped element, a comment, a <details>' start or
+        # end, and a term that no ">" follows before a "<", so not inside a tag (a page's
+        # text has no bare ">": Markdown and the templates escape it). Other tags are
+        # passed over by the engine rather than handed to Python one by one.
+        terms = _trie_pattern(written, after=r"(?![^<>]*>)")
         self._page = re.compile(
             rf"<(?:(?P<tag>{_SKIPPED})\b[^>]*>.*?</(?P=tag)\s*>|!--.*?-->"
-            r"|(?P<open>details\b[^>]*>)|(?P<close>/details\s*>)|[^>]*>)" + (f"|{terms}" if terms else ""),
+            r"|(?P<open>details\b[^>]*>)|(?P<close>/details\s*>))" + (f"|{terms}" if terms else ""),
             re.S,
         )
+        self._written: dict[str, Term | None] = {}  # each form met on a page, and the term it is
         self.defined = {form for form in self._forms if ABBREVIATION.fullmatch(form)}
 
     def _term(self, written: str) -> Term | None:
         """The term a matched form is, if any: as written, in lower case, or without a plural "s"."""
+        if written not in self._written:
+            self._written[written] = self._term_of(written)
+        return self._written[written]
+
+    def _term_of(self, written: str) -> Term | None:
         text = _normal(written)
         for form in (text, text.lower(), text[:-1], text[:-1].lower()):
             term = self._forms.get(form)
@@ -171,7 +189,7 @@ class Glossary:
                 if len(sections) > 1:
                     sections.pop()
                 return match.group()
-            if match.group().startswith("<"):  # a tag, a comment or a skipped element
+            if match.group().startswith("<"):  # a comment or a skipped element
                 return match.group()
             term = self._term(match.group())
             if term is None:

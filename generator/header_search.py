@@ -8,7 +8,7 @@ looks the same, and the search reads separate words.
 
 add_synonyms() gives each entry of the built search_index.json a "synonyms" field with
 every word of each group of synonyms (schemas/vocabularies/synonyms.yaml) its text uses,
-as the finder's index does (generator/finder.py, Synonyms); mkdocs.yml tells Material's
+as the finder's index does (generator/synonyms.py); mkdocs.yml tells Material's
 search to index that field. Results show only the title and text, so the words are
 searched but never shown.
 """
@@ -20,7 +20,7 @@ import re
 from html import unescape
 from pathlib import Path
 
-from .finder import Synonyms
+from .synonyms import Synonyms
 
 # Elements a browser lays out as blocks (or table cells): text on either side of their
 # end is never one word.

@@ -152,6 +152,23 @@ def test_marking_up_leaves_links_headings_code_attributes_and_scripts_alone():
     assert body.endswith("<p>CAF at the end</p>")
 
 
+def test_a_term_in_an_attribute_is_left_alone_and_one_beside_a_tag_is_marked():
+    # Ordinary tags are passed over by the regular expression, not matched: a term inside
+    # one must still be seen as inside it, whatever the attribute around it says.
+    page = (
+        '<div class="x" data-note="the CAF form" aria-label="Team Around the Child">'
+        '<img alt="a CAF" src="caf.png"><span>CAF</span></div>'
+        "<p data-x=\"team around the child, 'ECM'\">ECM</p>"
+    )
+    marked = GLOSSARY.marked_up(page)
+    assert marked.startswith('<div class="x" data-note="the CAF form" aria-label="Team Around the Child">')
+    assert '<img alt="a CAF" src="caf.png"><span><abbr class="ww-gloss"' in marked
+    assert re.search(
+        r'<p data-x="team around the child, \'ECM\'"><abbr [^>]*data-term="ecm"[^>]*>ECM</abbr></p>$', marked
+    )
+    assert marked.count("<abbr") == 2
+
+
 def test_an_abbreviation_the_text_spells_out_is_marked_as_explained():
     marked = GLOSSARY.marked_up("<p>Common Assessment Framework (CAF) and C4EO (Centre for Excellence)</p>")
     assert marked.count("ww-gloss ww-gloss--explained") == 2

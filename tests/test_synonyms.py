@@ -11,6 +11,7 @@ import pytest
 from lunr.query import Query, QueryPresence
 from lunr.stemmer import stemmer
 from lunr.token import Token
+from lunr.tokenizer import SEPARATOR_CHARS
 from material.plugins.search.plugin import Parser
 
 from conftest import ROOT, real_corpus, run_generator
@@ -18,6 +19,7 @@ from generator import finder
 from generator.cli import site_url
 from generator.header_search import spaced
 from generator.site import Site
+from generator.synonyms import _OTHER_SPACES, _SEPARATORS, Synonyms, _index_terms, index_terms
 
 CORPUS = real_corpus()
 SITE = Site(CORPUS, site_url(ROOT))
@@ -52,11 +54,40 @@ def test_every_one_word_synonym_finds_what_the_others_find(group):
 
 
 def test_a_phrase_is_a_synonym_only_as_words_in_a_row():
-    synonyms = finder.Synonyms.of((("transition", "move to secondary"),))
+    synonyms = Synonyms.of((("transition", "move to secondary"),))
     assert synonyms.words_for(["Support for the move to secondary school"]) == "transition move to secondary"
     assert synonyms.words_for(["Parents move house; the secondary school"]) == ""
     assert synonyms.words_for(["Transitional arrangements"]) == "transition move to secondary"
-    assert finder.Synonyms.of(()).words_for(["anything"]) == ""
+    assert Synonyms.of(()).words_for(["anything"]) == ""
+
+
+def test_a_text_is_split_into_words_where_lunr_splits_it():
+    """Synonyms split a text with str.split() where it can: it must give lunr's words."""
+    spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()}  # where str.split() splits
+    assert set(SEPARATOR_CHARS) - {"-"} <= spaces
+    assert {c for c in spaces if _OTHER_SPACES.fullmatch(c)} == spaces - set(SEPARATOR_CHARS)
+    wellbeing = Synonyms.of((("wellbeing", "well-being"),))
+    for text, expected in (
+        ("Staff well-being", "wellbeing well-being"),
+        ("Staff well\xa0being", "wellbeing well-being"),
+        # An em space is white space to Python, not to lunr: one word, so no phrase.
+        ("Staff well\u2003being", ""),
+        ("Staff\u2003wellbeing", ""),
+        ("Wellbeing of staff", "wellbeing well-being"),
+    ):
+        assert wellbeing.words_for([text]) == expected, text
+        assert [term for word in _SEPARATORS.split(text.lower()) if word for term in _index_terms(word)] == (
+            index_terms(text)
+        ), text
+
+
+def test_what_each_word_gives_is_kept_and_gives_the_same_again():
+    synonyms = Synonyms.of((("transition", "move to secondary"), ("parents", "carers")))
+    texts = ["Carers help with the move to secondary school", "Parents and the school"]
+    first = [synonyms.words_for([text]) for text in texts]
+    assert first == ["transition move to secondary parents carers", "parents carers"]
+    assert [synonyms.words_for([text]) for text in texts] == first
+    assert synonyms.words_for(["Secondary school: a move"]) == ""  # its words, not in a row
 
 
 def test_the_manifest_gives_the_page_each_groups_one_word_stems(site_dir):
