@@ -30,12 +30,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_date
 
 from .background import BackgroundBuild, ContentFailed
-from .finder import synonyms
 from .glossary import PAGE as GLOSSARY_PAGE
 from .glossary import VOCABULARY, Glossary
 from .header_search import add_synonyms, spaced
 from .problems import ProblemWriter
 from .progress import showing
+from .synonyms import synonyms
 from .theme_html import corrected
 
 if TYPE_CHECKING:
