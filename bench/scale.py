@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,18 +85,26 @@ def tree_rss(root: int) -> int:
 
 def measured(command: list[str], cwd: Path, every: float = 0.2) -> tuple[int, float, float, float, str]:
     """(exit status, wall seconds, processor seconds, peak MB, end of stderr) of one run of
-    `command`. The peak is of all its processes together, sampled every `every` seconds."""
+    `command`. The peak is of all its processes together, sampled every `every` seconds by a
+    thread, so that the wall time is taken the moment the command ends (polling for its end
+    would round every time up to the next sample)."""
     stderr = tempfile.TemporaryFile()
     start = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=stderr)
     peak = 0
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        peak = max(peak, tree_rss(process.pid))
-        time.sleep(every)
+    ended = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not ended.wait(every):
+            peak = max(peak, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - start
+    ended.set()
+    sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr.seek(0)
     tail = stderr.read()[-2000:].decode("utf-8", "replace")
