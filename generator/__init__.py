@@ -31,6 +31,7 @@ theme_html.py   the theme's HTML, corrected where no template override reaches
 synonyms.py     words that mean the same: the groups a text uses, for the finder and header search
 header_search.py  Material's header search: words kept apart, synonyms added
 background.py   a build's checks and rendering, in two processes beside MkDocs'
+finisher.py     the pages MkDocs wrote, finished in a process of their own: glossary, search synonyms
 preview.py      `mkdocs serve --dirty`: each rebuild makes only what an edit affects
 plugin.py       the MkDocs plugin: a thin adapter over the above
 swap.py         a new site in place of the old, safe against a kill at any moment

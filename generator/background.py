@@ -35,6 +35,8 @@ from typing import TextIO
 from .problems import Problem, ProblemWriter
 from .vocabulary import Vocabulary
 
+BATCH = 16  # files per message from the renderer
+
 
 class ContentFailed(Exception):
     """The content cannot be built: the checks failed, or the renderer did (the message says which)."""
@@ -83,7 +85,8 @@ class BackgroundBuild:
         self._checks, self._checks_end = context.Pipe(duplex=False)
         self._renders, renders_end = context.Pipe(duplex=False)
         self._checker = context.Process(target=_check, args=(root, self._checks_end), daemon=True)
-        self._renderer = context.Process(target=_render, args=(root, site_url, renders_end), daemon=True)
+        # Not a daemon: a daemon may not start processes, and the renderer reads with two (close() stops it).
+        self._renderer = context.Process(target=_render, args=(root, site_url, renders_end))
         self._renderer.start()
         renders_end.close()  # so that a process that dies is seen as an end of its pipe here
         self._received = _Received()
@@ -128,11 +131,11 @@ class BackgroundBuild:
             received.plan = message[1]
         elif what == "epoch":
             received.epoch = message[1]
-        elif what == "file":
-            path, data, is_text, source, is_page = message[1:]
-            received.files[path] = (data, is_text, source)
-            if not is_page:
-                received.data_files.append(path)
+        elif what == "files":
+            for path, data, is_text, source, is_page in message[1]:
+                received.files[path] = (data, is_text, source)
+                if not is_page:
+                    received.data_files.append(path)
         elif what == "rendered":
             received.rendered = True
         elif what == "failed" or what == "ended":
@@ -238,12 +241,25 @@ def _render(root: Path, site_url: str, end: Connection) -> None:
     from .render import environment, plan_pages, render_data
     from .schemas import load_schema_set
     from .site import Site
-    from .validate import Unreadable, load_unchecked, record_files_by_kind
+    from .validate import Unreadable, record_files_by_kind
+
+    # Files go in batches: each message wakes MkDocs' process, which has better things to do.
+    # The first page goes alone, as MkDocs is waiting for it.
+    batch: list[tuple] = []
+    sent_any = False
 
     def send(path: str, content: str | bytes, source: str | None, is_page: bool) -> None:
-        is_text = isinstance(content, str)
         data = zlib.compress(content.encode("utf-8") if isinstance(content, str) else content, 1)
-        end.send(("file", path, data, is_text, source, is_page))
+        batch.append((path, data, isinstance(content, str), source, is_page))
+        if len(batch) >= BATCH or not sent_any:
+            flush()
+
+    def flush() -> None:
+        nonlocal sent_any
+        if batch:
+            end.send(("files", batch[:]))
+            batch.clear()
+            sent_any = True
 
     _in_background()
     try:
@@ -254,17 +270,19 @@ def _render(root: Path, site_url: str, end: Connection) -> None:
         files = record_files_by_kind(root / "content")
         pages = plan_pages(schema_set, {name: [path.stem for path in paths] for name, paths in files.items()})
         end.send(("plan", Plan([(p.src_uri, p.source) for p in pages], schema_set.vocabularies)))
-        corpus = load_unchecked(root, schema_set, files)
+        corpus = _read_records(root, schema_set, files)
         end.send(("epoch", corpus.epoch()))
         site = Site(corpus, site_url)
         env = environment(site)
         for planned in pages:
             rendered = planned.render(site, env)
             send(rendered.src_uri, rendered.content, rendered.source, True)
+        flush()
         for generated in render_data(site, env):
             send(generated.src_uri, generated.content, generated.source, False)
         for path, content in finder_data_files(site).items():
             send(path, content, None, False)
+        flush()
         end.send(("rendered",))
     except BrokenPipeError:
         pass  # the build has gone
@@ -274,6 +292,23 @@ def _render(root: Path, site_url: str, end: Connection) -> None:
         end.send(("failed", _said(error)))
     finally:
         end.close()
+
+
+READ_IN_TWO_FROM = 500  # records: below this, starting a process to read half of them saves nothing
+
+
+def _read_records(root: Path, schema_set, files: dict[str, list[Path]]):
+    """The records, unchecked (validate.load_unchecked). MkDocs waits for them, its core
+    idle: from READ_IN_TWO_FROM records on, a second process reads half of them. It is
+    forked, which is safe here: this process runs no other thread yet."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .validate import load_unchecked
+
+    if sum(len(paths) for paths in files.values()) < READ_IN_TWO_FROM:
+        return load_unchecked(root, schema_set, files)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return load_unchecked(root, schema_set, files, pool)
 
 
 def _in_background() -> None:

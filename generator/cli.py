@@ -7,6 +7,7 @@ No command prints a traceback: errors are one line each, naming file, line and f
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -123,6 +124,11 @@ def _build_with_mkdocs(args, staging: Path, background) -> str | None:
 
     from .plugin import WhatWorksPlugin
 
+    # MkDocs' warnings and errors, as `mkdocs build` shows them (strict mode fails on a warning).
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setLevel(logging.WARNING)
+    shown.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logging.getLogger("mkdocs").addHandler(shown)
     try:
         # Offline, Material's header search is left out: its web worker cannot run from file://.
         plugins = {"plugins": ["whatworks"]} if args.offline else {}
@@ -133,6 +139,8 @@ def _build_with_mkdocs(args, staging: Path, background) -> str | None:
         build(config)
     except (MkDocsException, SystemExit) as error:
         return str(error)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(shown)
     return None
 
 

@@ -40,13 +40,18 @@ def spaced(html: str) -> str:
     return _BLOCK_END.sub("\\1\n", html)
 
 
+def text_of(html: str) -> str:
+    """HTML's text, as the synonyms are looked for in it."""
+    return unescape(_TAG.sub(" ", html))
+
+
 def add_synonyms(search_index: Path, synonyms: Synonyms) -> None:
     """Add to each entry of Material's search_index.json the synonyms its words have."""
     if not search_index.is_file():  # the search plugin is off (the offline copy)
         return
     index = json.loads(search_index.read_text(encoding="utf-8"))
     for entry in index["docs"]:
-        words = synonyms.words_for([entry.get("title", ""), unescape(_TAG.sub(" ", entry.get("text", "")))])
+        words = synonyms.words_for([entry.get("title", ""), text_of(entry.get("text", ""))])
         if words:
             entry[FIELD] = words
     # As Material writes it: compact, so the file stays as small.

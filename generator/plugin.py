@@ -30,6 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_build_date
 
 from .background import BackgroundBuild, ContentFailed
+from .finisher import Finisher, FinishFailed
 from .glossary import PAGE as GLOSSARY_PAGE
 from .glossary import VOCABULARY, Glossary
 from .header_search import add_synonyms, spaced
@@ -85,13 +86,13 @@ class CompressedFile(File):
 
 class WhatWorksPlugin(BasePlugin):
     background: BackgroundBuild | None = None  # the content's work, for a build (`python -m generator build` starts it)
+    finisher: Finisher | None = None  # in a build, what finishes the pages MkDocs has written
     started: BackgroundBuild | None = None  # the one this plugin started itself, to stop when the build ends
     bar: Any = None  # the progress bar while pages are built, on a terminal
     epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
     serving = False  # under `mkdocs serve`: MkDocs keeps this plugin from one rebuild to the next
     preview: Preview | None = None
     folder: GeneratedFolder | None = None  # where the preview's generated files are
-    held: dict[str, bytes]  # docs path -> a page's HTML, compressed, until MkDocs writes the page
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -100,7 +101,6 @@ class WhatWorksPlugin(BasePlugin):
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
-        self.held = {}
         if not config.site_url:
             raise PluginError("set site_url in mkdocs.yml: the feed, open data and citations give full addresses")
         if not self.serving:
@@ -151,6 +151,7 @@ class WhatWorksPlugin(BasePlugin):
         if self.background is not None:
             plan = self._waiting(self.background.plan)
             self._use(plan.vocabularies)
+            self.finisher = Finisher(plan.vocabularies)
             for src_uri, source in plan.pages:
                 files.append(CompressedFile.fetched(config, src_uri, source, partial(self._take, src_uri)))
         if self.folder is not None:
@@ -208,31 +209,28 @@ class WhatWorksPlugin(BasePlugin):
         return env
 
     # MkDocs makes every page's HTML before it writes any, so that it can check links to
-    # anchors across pages. In between, each page's HTML is held compressed (a fifth of
-    # the memory), its Markdown is let go, and once the page is written so is its HTML.
+    # anchors across pages. In between, each page's Markdown is let go, and once the page
+    # is written so is its HTML. (Holding the HTML compressed would save a page's worth of
+    # memory a page, and cost more time than the whole build may spend beyond MkDocs'.)
 
     @event_priority(-100)  # after any other plugin's changes to the page
     def on_page_content(self, html: str, page, config, files) -> str:
         if self.background is not None and self.background.failed():
             raise PluginError("the content failed its checks")  # no use building the rest
-        # Words stay apart for Material's search, which reads the page in on_page_context.
-        html = spaced(html)
-        # The page's body only: the theme's title, navigation and header stay as they are.
-        # The glossary page defines every term, so marking them there would only repeat it.
-        if page.file.src_uri != GLOSSARY_PAGE:
-            html = self.glossary.marked_up(html)
         page.markdown = None
-        self.held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
-        return ""
-
-    @event_priority(100)  # before the search plugin reads the page
-    def on_page_context(self, context, page, config, nav):
-        held = self.held.pop(page.file.src_uri, None)
-        if held is not None:
-            page.content = zlib.decompress(held).decode("utf-8")
-        return context
+        # Words stay apart for Material's search, which reads the page in on_page_context.
+        return spaced(html)
 
     def on_post_page(self, output: str, page, config) -> str:
+        # The glossary marks up the page's body only (the theme's title, navigation and
+        # header stay as they are), and only now, after Material's search has read it: its
+        # elements add nothing to search but time. The glossary page defines every term, so
+        # marking them there would only repeat it.
+        if page.content and page.file.src_uri != GLOSSARY_PAGE:
+            if self.finisher is not None:  # once the page is written
+                self.finisher.page(page.file.abs_dest_path, page.content)
+            else:
+                output = output.replace(page.content, self.glossary.marked_up(page.content), 1)
         page.content = None
         if self.bar is not None:
             self.bar.advance(self.task)
@@ -244,7 +242,14 @@ class WhatWorksPlugin(BasePlugin):
 
     def on_post_build(self, config):
         # After Material's search (listed before this plugin) has written its index.
-        add_synonyms(Path(config.site_dir) / "search" / "search_index.json", self.synonyms)
+        search_index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.finisher is not None:
+            try:
+                self.finisher.finish(search_index)
+            except FinishFailed as failed:
+                raise PluginError(str(failed)) from None
+        else:
+            add_synonyms(search_index, self.synonyms)
         self._finish()
         if self.preview is not None:
             self.preview.after_build()
@@ -253,6 +258,9 @@ class WhatWorksPlugin(BasePlugin):
         self._finish()
 
     def _finish(self):
+        if self.finisher is not None:
+            self.finisher.close()
+            self.finisher = None
         if self.started is not None:
             self.started.close()
         self.background = self.started = None

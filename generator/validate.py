@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,19 +185,28 @@ def record_files_by_kind(content: Path) -> dict[str, list[Path]]:
     return {name: sorted(paths, key=lambda p: p.stem) for name, paths in found.items()}
 
 
-def load_unchecked(root: Path, schema_set: SchemaSet, files: dict[str, list[Path]]) -> Corpus:
+def load_unchecked(
+    root: Path, schema_set: SchemaSet, files: dict[str, list[Path]], pool: Executor | None = None
+) -> Corpus:
     """The records in these files as they are read, with none of check_project()'s
     checks: for a build that renders while those checks run beside it (background.py),
-    and publishes nothing unless they pass. Raises Unreadable at the first file that is
-    not a mapping in YAML."""
+    and publishes nothing unless they pass. With a process pool, the second half of the
+    files is read there while this process reads the first. Raises Unreadable at the first
+    file that is not a mapping in YAML."""
+    named = [(name, path) for name, paths in files.items() for path in paths]
+    half = len(named) // 2 if pool is not None else len(named)
+    second = pool.submit(_read_all, [path for _, path in named[half:]]) if pool is not None else None
+    docs = _read_all([path for _, path in named[:half]]) + (second.result() if second is not None else [])
     records = []
-    for name, paths in files.items():
-        for path in paths:
-            doc = load_data(path)
-            if doc is None or not isinstance(doc.data, dict):
-                raise Unreadable(display_path(path))
-            records.append(record_of(KINDS[name], doc))
+    for (name, path), doc in zip(named, docs, strict=True):
+        if doc is None or not isinstance(doc.data, dict):
+            raise Unreadable(display_path(path))
+        records.append(record_of(KINDS[name], doc))
     return Corpus.of(root, schema_set, records)
+
+
+def _read_all(paths: list[Path]) -> list[Document | None]:
+    return [load_data(path) for path in paths]
 
 
 def _check_cached(checker: _RecordChecker, path: Path, cache: CheckCache) -> _Checked:

@@ -84,7 +84,7 @@ def test_a_process_that_ends_without_a_word_is_a_failure_not_a_wait_for_ever():
 
 
 def test_a_file_is_let_go_of_once_taken():
-    build = _messages((False, ("file", "data/x.json", b"compressed", False, None, False)), (False, ("rendered",)))
+    build = _messages((False, ("files", [("data/x.json", b"compressed", False, None, False)])), (False, ("rendered",)))
     assert build.data_files() == [("data/x.json", None)]
     assert build.take("data/x.json") == (b"compressed", False)
     assert build._received.files["data/x.json"][0] == b""

@@ -1,0 +1,95 @@
+"""The pages MkDocs has written, finished in a process of their own: the glossary's markup
+(glossary.py) and the header search's synonyms (header_search.py).
+
+Both are work on MkDocs' output that MkDocs does not need: done in its process they would
+add to every page's time, on the core MkDocs builds pages on. Once a page is written, the
+plugin sends the finisher the page's file and body, and the finisher marks the terms in
+that body and writes the file again; at the end it adds the synonyms to the search index
+Material wrote. While it waits for pages it works out the index terms of their words, so
+that the synonyms at the end cost little. The build waits for it before the site is used.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import traceback
+from pathlib import Path
+
+from .glossary import VOCABULARY, Glossary
+from .header_search import add_synonyms, text_of
+from .synonyms import synonyms
+from .vocabulary import Vocabulary
+
+
+class FinishFailed(Exception):
+    pass
+
+
+class Finisher:
+    def __init__(self, vocabularies: dict[str, Vocabulary]):
+        context = multiprocessing.get_context("spawn")  # not fork: MkDocs' process may run other threads
+        self._end, their_end = context.Pipe()
+        self._process = context.Process(target=_finish_pages, args=(vocabularies, their_end), daemon=True)
+        self._process.start()
+        their_end.close()
+        self._waiting: tuple[str, str] | None = None  # the page MkDocs is about to write
+
+    def page(self, path: str, body: str) -> None:
+        """A page MkDocs is about to write to path, with its body as it will be in the file.
+        It goes to the finisher once it is written: when the next one comes, or at the end."""
+        if self._waiting is not None:
+            self._send(("page", *self._waiting))
+        self._waiting = (path, body)
+
+    def finish(self, search_index: Path | None) -> None:
+        """Finish the last page, add the synonyms to the search index (if there is one), and
+        wait until all is done."""
+        if self._waiting is not None:
+            self._send(("page", *self._waiting))
+            self._waiting = None
+        self._send(("finish", search_index))
+        try:
+            reply = self._end.recv()
+        except (EOFError, OSError):
+            reply = ("failed", "it stopped before it had finished")
+        if reply[0] == "failed":
+            raise FinishFailed(f"the glossary and search synonyms could not be added: {reply[1]}")
+        self._process.join()
+
+    def _send(self, message: tuple) -> None:
+        try:
+            self._end.send(message)
+        except OSError:
+            raise FinishFailed("the glossary and search synonyms could not be added: the process stopped") from None
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _finish_pages(vocabularies: dict[str, Vocabulary], end) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches every process of the group; the build stops this one
+    glossary = Glossary(vocabularies.get(VOCABULARY))
+    words = synonyms(vocabularies)
+    try:
+        while True:
+            message = end.recv()
+            if message[0] == "page":
+                _, path, body = message
+                marked = glossary.marked_up(body)
+                if marked != body:
+                    page = Path(path)
+                    page.write_text(page.read_text(encoding="utf-8").replace(body, marked, 1), encoding="utf-8")
+                words.words_for([text_of(body)])  # its words' index terms, kept for the end
+            else:
+                if message[1] is not None:
+                    add_synonyms(message[1], words)
+                end.send(("finished",))
+                return
+    except (EOFError, BrokenPipeError):
+        pass  # the build has gone
+    except Exception as error:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        end.send(("failed", f"{type(error).__name__}: {error} ({Path(where.filename).name}, line {where.lineno})"))
