@@ -80,13 +80,22 @@ class BackgroundBuild:
         """Start the renderer, and the checker too if check_first; otherwise the checker
         starts once the renderer has read the records, so that at first the renderer
         has the second core to itself (MkDocs waits for its first pages)."""
-        # "spawn", not "fork": MkDocs' process may run other threads (mkdocs serve, a test runner).
-        context = multiprocessing.get_context("spawn")
-        self._checks, self._checks_end = context.Pipe(duplex=False)
-        self._renders, renders_end = context.Pipe(duplex=False)
-        self._checker = context.Process(target=_check, args=(root, self._checks_end), daemon=True)
+        # The renderer is forked when it can be, as it starts at once (MkDocs soon waits for its
+        # first pages); fork is safe only while this process runs no other thread (mkdocs
+        # serve, a test runner may). The checker, started later from a thread, is spawned:
+        # a new Python that imports what it needs.
+        spawn = multiprocessing.get_context("spawn")
+        self._checks, self._checks_end = spawn.Pipe(duplex=False)
+        self._renders, renders_end = spawn.Pipe(duplex=False)
+        self._checker = spawn.Process(target=_check, args=(root, self._checks_end), daemon=True)
+        forked = threading.active_count() == 1
+        # A forked renderer has copies of this process's ends of the pipes: it closes them, or
+        # a pipe would never break when this process is gone, and it would wait for ever.
+        inherited = (self._renders, self._checks, self._checks_end) if forked else ()
         # Not a daemon: a daemon may not start processes, and the renderer reads with two (close() stops it).
-        self._renderer = context.Process(target=_render, args=(root, site_url, renders_end))
+        self._renderer = (multiprocessing.get_context("fork") if forked else spawn).Process(
+            target=_render, args=(root, site_url, renders_end, inherited)
+        )
         self._renderer.start()
         renders_end.close()  # so that a process that dies is seen as an end of its pipe here
         self._received = _Received()
@@ -235,7 +244,7 @@ def _check(root: Path, end: Connection) -> None:
         end.close()
 
 
-def _render(root: Path, site_url: str, end: Connection) -> None:
+def _render(root: Path, site_url: str, end: Connection, inherited: tuple[Connection, ...]) -> None:
     from .finder import data_files as finder_data_files
     from .load import load_document
     from .render import environment, plan_pages, render_data
@@ -261,6 +270,8 @@ def _render(root: Path, site_url: str, end: Connection) -> None:
             batch.clear()
             sent_any = True
 
+    for other in inherited:
+        other.close()
     _in_background()
     try:
         schema_set, problems = load_schema_set(root / "schemas", load_document)

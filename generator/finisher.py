@@ -12,14 +12,14 @@ that the synonyms at the end cost little. The build waits for it before the site
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .glossary import VOCABULARY, Glossary
-from .header_search import add_synonyms, text_of
-from .synonyms import synonyms
-from .vocabulary import Vocabulary
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
 
 
 class FinishFailed(Exception):
@@ -71,6 +71,12 @@ class Finisher:
 
 def _finish_pages(vocabularies: dict[str, Vocabulary], end) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches every process of the group; the build stops this one
+    # It starts while MkDocs and the renderer are busy, and has time to spare: let them go first.
+    os.nice(10)
+    from .glossary import VOCABULARY, Glossary
+    from .header_search import add_synonyms, text_of
+    from .synonyms import synonyms
+
     glossary = Glossary(vocabularies.get(VOCABULARY))
     words = synonyms(vocabularies)
     try:

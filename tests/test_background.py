@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT, copy_project, real_corpus, run_generator
 from generator.background import BackgroundBuild, ContentFailed, Verdict, _Received
+from generator.finisher import Finisher, FinishFailed
 from generator.load import load_data, load_document
 from generator.render import plan_pages, record_ids
 from generator.schemas import load_schema_set
@@ -159,3 +160,22 @@ def test_the_unchecked_reading_refuses_aliases_rather_than_copy_them(tmp_path):
     assert time.monotonic() - started < 1
     path.write_text("id: x\ntitle: plain\ncount: 3\nshare: 0.5\nflag: true\nnothing: null\nwhen: 2024-01-02\n")
     assert load_data(path).data == load_document(path).data
+
+
+def test_the_finisher_marks_the_glossary_in_written_pages_and_says_when_it_cannot(tmp_path):
+    vocabularies = real_corpus().vocabularies
+    body = "<p>A CAF was opened.</p>"
+    page = tmp_path / "index.html"
+    page.write_text(f"<html><nav>CAF</nav><article>{body}</article></html>", encoding="utf-8")
+    finisher = Finisher(vocabularies)
+    finisher.page(str(page), body)
+    finisher.finish(None)
+    written = page.read_text(encoding="utf-8")
+    assert written.startswith('<html><nav>CAF</nav><article><p>A <abbr class="ww-gloss"')  # the body only
+    assert 'data-term="caf"' in written
+
+    finisher = Finisher(vocabularies)
+    finisher.page(str(tmp_path / "never-written.html"), body)
+    with pytest.raises(FinishFailed, match="could not be added: FileNotFoundError"):
+        finisher.finish(None)
+    finisher.close()
