@@ -78,8 +78,9 @@ class BackgroundBuild:
 
     def __init__(self, root: Path, site_url: str, check_first: bool = True):
         """Start the renderer, and the checker too if check_first; otherwise the checker
-        starts once the renderer has read the records, so that at first the renderer
-        has the second core to itself (MkDocs waits for its first pages)."""
+        starts once the renderer is done: the renderer has the second core to itself, and
+        the two never hold the records in memory at the same time. (MkDocs takes longer
+        than the two together: the verdict still comes before the pages are all built.)"""
         # The renderer is forked when it can be, as it starts at once (MkDocs soon waits for its
         # first pages); fork is safe only while this process runs no other thread (mkdocs
         # serve, a test runner may). The checker, started later from a thread, is spawned:
@@ -123,9 +124,9 @@ class BackgroundBuild:
                 with self._changed:
                     if self._take(end is self._checks, message):
                         open_ends.remove(end)
-                    if end is self._renders and message[0] in ("epoch", "failed", "ended"):
-                        # The records are read, or cannot be: the checker's turn, whose verdict
-                        # also says whether the content is to blame for a failure.
+                    if end is self._renders and message[0] in ("rendered", "failed", "ended"):
+                        # The renderer is done, or cannot go on: the checker's turn, whose
+                        # verdict also says whether the content is to blame for a failure.
                         self._start_checker()
                     self._changed.notify_all()
 
