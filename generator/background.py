@@ -229,7 +229,7 @@ class BackgroundBuild:
 
 
 def _check(root: Path, end: Connection) -> None:
-    _in_background()
+    in_background()
     # Its verdict is wanted only at the end of the build: let MkDocs and the renderer go first.
     os.nice(10)
     from .validate import check_project
@@ -240,7 +240,7 @@ def _check(root: Path, end: Connection) -> None:
     except BrokenPipeError:
         pass  # the build has gone
     except Exception as error:
-        end.send(("failed", _said(error)))
+        end.send(("failed", said(error)))
     finally:
         end.close()
 
@@ -273,7 +273,7 @@ def _render(root: Path, site_url: str, end: Connection, inherited: tuple[Connect
 
     for other in inherited:
         other.close()
-    _in_background()
+    in_background()
     try:
         schema_set, problems = load_schema_set(root / "schemas", load_document)
         if problems:
@@ -301,7 +301,7 @@ def _render(root: Path, site_url: str, end: Connection, inherited: tuple[Connect
     except Unreadable as unreadable:
         end.send(("failed", f"{unreadable} cannot be read as a record"))
     except Exception as error:
-        end.send(("failed", _said(error)))
+        end.send(("failed", said(error)))
     finally:
         end.close()
 
@@ -323,11 +323,14 @@ def _read_records(root: Path, schema_set, files: dict[str, list[Path]]):
         return load_unchecked(root, schema_set, files, pool)
 
 
-def _in_background() -> None:
-    # Ctrl-C reaches every process of the terminal's group: the build stops these two itself.
+def in_background() -> None:
+    """For a process the build starts (these two, the finisher). Ctrl-C reaches every
+    process of the terminal's group: the build stops its own processes itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _said(error: Exception) -> str:
+def said(error: Exception) -> str:
+    """An error in one line, with the file and line it came from: what a process the build
+    started sends back rather than die with a traceback."""
     where = traceback.extract_tb(error.__traceback__)[-1]
     return f"{type(error).__name__}: {error} ({Path(where.filename).name}, line {where.lineno})"

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .background import in_background, said
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -70,7 +70,7 @@ class Finisher:
 
 
 def _finish_pages(vocabularies: dict[str, Vocabulary], end) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches every process of the group; the build stops this one
+    in_background()
     # It starts while MkDocs and the renderer are busy, and has time to spare: let them go first.
     os.nice(10)
     from .glossary import VOCABULARY, Glossary
@@ -97,5 +97,4 @@ def _finish_pages(vocabularies: dict[str, Vocabulary], end) -> None:
     except (EOFError, BrokenPipeError):
         pass  # the build has gone
     except Exception as error:
-        where = traceback.extract_tb(error.__traceback__)[-1]
-        end.send(("failed", f"{type(error).__name__}: {error} ({Path(where.filename).name}, line {where.lineno})"))
+        end.send(("failed", said(error)))

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 from mkdocs.exceptions import PluginError
@@ -40,6 +40,8 @@ from .synonyms import synonyms
 from .theme_html import corrected
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from .preview import Preview
     from .site_files import GeneratedFolder
 
@@ -88,7 +90,7 @@ class WhatWorksPlugin(BasePlugin):
     background: BackgroundBuild | None = None  # the content's work, for a build (`python -m generator build` starts it)
     finisher: Finisher | None = None  # in a build, what finishes the pages MkDocs has written
     started: BackgroundBuild | None = None  # the one this plugin started itself, to stop when the build ends
-    bar: Any = None  # the progress bar while pages are built, on a terminal
+    bar: Progress | None = None  # the progress bar while pages are built, on a terminal
     epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
     serving = False  # under `mkdocs serve`: MkDocs keeps this plugin from one rebuild to the next
     preview: Preview | None = None
@@ -131,13 +133,11 @@ class WhatWorksPlugin(BasePlugin):
         else:
             self.preview.rebuild(result.corpus, config.site_url, Path(config.site_dir))
         self.folder = self.preview.folder
-        self._use(corpus.vocabularies)
+        # In a build the finisher does both, in its own process.
+        self.synonyms = synonyms(corpus.vocabularies)
+        self.glossary = Glossary(corpus.vocabularies.get(VOCABULARY))
         self._date(corpus.epoch())
         return config
-
-    def _use(self, vocabularies) -> None:
-        self.synonyms = synonyms(vocabularies)
-        self.glossary = Glossary(vocabularies.get(VOCABULARY))
 
     def _date(self, epoch: int) -> None:
         # Reproducible builds: MkDocs stamps the sitemap with SOURCE_DATE_EPOCH when it is
@@ -150,7 +150,6 @@ class WhatWorksPlugin(BasePlugin):
     def on_files(self, files: Files, config) -> Files:
         if self.background is not None:
             plan = self._waiting(self.background.plan)
-            self._use(plan.vocabularies)
             self.finisher = Finisher(plan.vocabularies)
             for src_uri, source in plan.pages:
                 files.append(CompressedFile.fetched(config, src_uri, source, partial(self._take, src_uri)))
