@@ -21,6 +21,7 @@ exports.py        open data: JSON, CSV, vocabularies, published schemas
 feed.py           the Atom feed
 redirects.py      pages at former ids' addresses
 finder.py         the finder's data: facets, sharded lunr index, cards, synonyms
+template_cache.py  compiled templates, ours and the theme's, kept on disk between builds
 site_files.py   generated files on disk: a plain docs folder, or the folder MkDocs reads
 offline.py      `build --offline`: a built site made to work from file://
 progress.py     a progress bar on a terminal, silence elsewhere

@@ -32,12 +32,15 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # (Python-Markdown took minutes on a field of brackets). Its nesting limit (20 levels,
 # the CommonMark preset's) bounds the work per character; MAX_NESTING keeps valid
 # records well inside it (a list and its item are two levels), so they render whole.
-# Two CommonMark rules are switched off, both found by tests/test_markup_time.py to make
+# Some CommonMark rules are switched off, each found by tests/test_markup_time.py to make
 # markdown-it's time grow with the square of the text: quotes ("> " lines among
-# paragraphs and lists: 13 s for 20,000 characters against 0.2 s for 2,500) and link
-# reference definitions ("[a]: /u" lines). Records need neither: a source's words go in a
-# quotation field, with the speaker and the source, and links are written inline.
-_MARKDOWN = MarkdownIt("commonmark").disable(["reference", "blockquote"])
+# paragraphs and lists: 13 s for 20,000 characters against 0.2 s for 2,500), link
+# reference definitions ("[a]: /u" lines) and raw HTML (`]<!--<!---->` repeated: 0.19 s
+# for 20,000 characters against 0.007 s for 2,500). Records need none of them: a source's
+# words go in a quotation field, with the speaker and the source, links are written
+# inline, and raw HTML stays text, as in every other field (nh3 would have dropped
+# almost every tag anyway).
+_MARKDOWN = MarkdownIt("commonmark").disable(["reference", "blockquote", "html_inline", "html_block"])
 # How each token changes the depth of lists inside one another.
 _DEPTH_CHANGE = {
     "bullet_list_open": 1,

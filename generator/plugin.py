@@ -37,6 +37,7 @@ from .header_search import add_synonyms, spaced
 from .problems import ProblemWriter
 from .progress import showing
 from .synonyms import synonyms
+from .template_cache import compiled_templates
 from .theme_html import corrected
 
 if TYPE_CHECKING:
@@ -182,8 +183,8 @@ class WhatWorksPlugin(BasePlugin):
         # name of any other engine that builds the rendered pages, such as Zensical's.
         if config.theme.name == "material":
             env.loader = ChoiceLoader([FileSystemLoader(str(self.root / MATERIAL_OVERRIDES)), env.loader])
-        if self.preview is not None:
-            env.bytecode_cache = self.preview.templates
+        # The theme's templates, compiled once rather than on every build (ours are too).
+        env.bytecode_cache = compiled_templates()
         if self.background is not None:
             # The build's date is the newest record's, known once the records are read. MkDocs
             # dated the pages (for the sitemap) when it laid out the site, before that.

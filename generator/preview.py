@@ -14,8 +14,7 @@ A rebuild renders the pages of the changed records and of the records whose page
 them (Site.neighbours), and every page that is not a record's (home, listings, themes,
 outcomes, the finder's page and the other fixed pages: listings are capped, so these are
 few and small). It renders everything when a schema or a template changed, or the newest
-record date, which dates the build and ages evidence. Templates, ours and the theme's, are
-compiled once (a bytecode cache), not on every rebuild.
+record date, which dates the build and ages evidence.
 
 The data files, each made from every record, come after the pages, in a thread: the open
 data, the feed, the redirects and the finder's data (its index made again over all
@@ -31,8 +30,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment
-from jinja2.bccache import Bucket
+from jinja2 import Environment
 
 from . import finder
 from .model import Corpus
@@ -41,21 +39,6 @@ from .render import TEMPLATES, environment, finder_files, render_data, render_pa
 from .site import Site
 from .site_files import GeneratedFolder, replace
 from .validate import CheckCache, Result, check_project
-
-
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates, kept in memory from one rebuild to the next; Jinja compiles a
-    template again when its source changes."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class Preview:
@@ -70,7 +53,6 @@ class Preview:
         self.data_thread: threading.Thread | None = None
         self.pending: tuple | None = None  # what the data thread needs, until the pages are written
         self.data_files: set[str] = set()  # docs paths of the files made from every record
-        self.templates = MemoryBytecodeCache()  # ours and the theme's (the plugin's on_env)
 
     def validate(self, report: Callable[[list[Problem]], object]) -> Result:
         depends_on = self._schemas_and_templates()
@@ -98,12 +80,12 @@ class Preview:
             records = None if self.site is None else affected(self.site, site)
             self.site = site
             if records is None:
-                given, _ = self.folder.write(render_site(corpus, site_url, self.templates))
+                given, _ = self.folder.write(render_site(corpus, site_url))
                 self.folder.keep_only(given)
                 self.data_files = given - {uri for uri in given if uri.endswith(".md")}
                 self.pending = None
                 return None
-            env = environment(site, self.templates)
+            env = environment(site)
             given, _ = self.folder.write(render_pages(site, env, records))
             record_pages = {uri for record in corpus.all_records() for _, uri in record.pages()}
             self.folder.keep_only(given | record_pages | self.data_files)

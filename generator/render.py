@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader
 
 from . import citation, compare, exports, finder, linked_data
 from .feed import render_feed
@@ -24,6 +24,7 @@ from .model import KINDS, RECORD_CLASSES, Corpus
 from .redirects import render_redirects
 from .schemas import SchemaSet
 from .site import FRAMEWORKS, LICENCE, OLD_EVIDENCE_YEARS, SITE_NAME, GeneratedFile, Site, clock, page, relative_url
+from .template_cache import compiled_templates
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -39,10 +40,10 @@ __all__ = [
 ]
 
 
-def environment(site: Site, bytecode_cache: BytecodeCache | None = None) -> Environment:
+def environment(site: Site) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        bytecode_cache=bytecode_cache,  # mkdocs serve's: templates compiled once, not on every rebuild
+        bytecode_cache=compiled_templates(),  # compiled once, not on every build
         autoescape=True,  # every value from a record is HTML- (and XML-) escaped unless a filter says otherwise
         trim_blocks=True,
         lstrip_blocks=True,
@@ -69,11 +70,11 @@ def environment(site: Site, bytecode_cache: BytecodeCache | None = None) -> Envi
     return env
 
 
-def render_site(corpus: Corpus, site_url: str, bytecode_cache: BytecodeCache | None = None) -> Iterator[GeneratedFile]:
+def render_site(corpus: Corpus, site_url: str) -> Iterator[GeneratedFile]:
     """Every generated file of the site, one at a time, so that none need be held: pages,
     then data files, the feed, redirects and the finder's data."""
     site = Site(corpus, site_url)
-    env = environment(site, bytecode_cache)
+    env = environment(site)
     with finder.index_in_background(site) as finder_index:
         yield from render_pages(site, env)
         yield from render_data(site, env)
