@@ -3,10 +3,11 @@
 
 Both are work on MkDocs' output that MkDocs does not need: done in its process they would
 add to every page's time, on the core MkDocs builds pages on. Once a page is written, the
-plugin sends the finisher the page's file and body, and the finisher marks the terms in
-that body and writes the file again; at the end it adds the synonyms to the search index
-Material wrote. While it waits for pages it works out the index terms of their words, so
-that the synonyms at the end cost little. The build waits for it before the site is used.
+plugin sends the finisher the page's file and body, and the title and text of each entry
+Material's search made of the page. The finisher marks the terms in the body and writes
+the file again, and works out each entry's synonyms; at the end it gives them all back,
+and the plugin adds them to the index before Material writes it. The build waits for it
+before the site is used.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from typing import TYPE_CHECKING
 from .background import in_background, said
 
 if TYPE_CHECKING:
+    from .glossary import Glossary
     from .vocabulary import Vocabulary
+
+EntryText = tuple[str, str]  # a search entry's title and text (header_search.entry_text)
 
 
 class FinishFailed(Exception):
@@ -33,22 +37,23 @@ class Finisher:
         self._process = context.Process(target=_finish_pages, args=(vocabularies, their_end), daemon=True)
         self._process.start()
         their_end.close()
-        self._waiting: tuple[str, str] | None = None  # the page MkDocs is about to write
+        self._waiting: tuple | None = None  # the page MkDocs is about to write
 
-    def page(self, path: str, body: str) -> None:
-        """A page MkDocs is about to write to path, with its body as it will be in the file.
-        It goes to the finisher once it is written: when the next one comes, or at the end."""
+    def page(self, path: str, body: str | None, entries: list[EntryText]) -> None:
+        """A page MkDocs is about to write to path, with its body as it will be in the file
+        (None: no glossary markup), and its search entries. It goes to the finisher once it
+        is written: when the next one comes, or at the end."""
         if self._waiting is not None:
             self._send(("page", *self._waiting))
-        self._waiting = (path, body)
+        self._waiting = (path, body, entries)
 
-    def finish(self, search_index: Path | None) -> None:
-        """Finish the last page, add the synonyms to the search index (if there is one), and
-        wait until all is done."""
+    def finish(self) -> list[str]:
+        """Finish the last page, wait until all is done, and give the synonyms of every
+        search entry sent, in the order they were sent."""
         if self._waiting is not None:
             self._send(("page", *self._waiting))
             self._waiting = None
-        self._send(("finish", search_index))
+        self._send(("finish",))
         try:
             reply = self._end.recv()
         except (EOFError, OSError):
@@ -56,6 +61,7 @@ class Finisher:
         if reply[0] == "failed":
             raise FinishFailed(f"the glossary and search synonyms could not be added: {reply[1]}")
         self._process.join()
+        return reply[1]
 
     def _send(self, message: tuple) -> None:
         try:
@@ -74,27 +80,31 @@ def _finish_pages(vocabularies: dict[str, Vocabulary], end) -> None:
     # It starts while MkDocs and the renderer are busy, and has time to spare: let them go first.
     os.nice(10)
     from .glossary import VOCABULARY, Glossary
-    from .header_search import add_synonyms, text_of
+    from .header_search import synonyms_of
     from .synonyms import synonyms
 
     glossary = Glossary(vocabularies.get(VOCABULARY))
     words = synonyms(vocabularies)
+    entries_words: list[str] = []
     try:
         while True:
             message = end.recv()
             if message[0] == "page":
-                _, path, body = message
-                marked = glossary.marked_up(body)
-                if marked != body:
-                    page = Path(path)
-                    page.write_text(page.read_text(encoding="utf-8").replace(body, marked, 1), encoding="utf-8")
-                words.words_for([text_of(body)])  # its words' index terms, kept for the end
+                _, path, body, entries = message
+                if body is not None:
+                    _mark_up(Path(path), body, glossary)
+                entries_words += (synonyms_of(entry, words) for entry in entries)
             else:
-                if message[1] is not None:
-                    add_synonyms(message[1], words)
-                end.send(("finished",))
+                end.send(("finished", entries_words))
                 return
     except (EOFError, BrokenPipeError):
         pass  # the build has gone
     except Exception as error:
         end.send(("failed", said(error)))
+
+
+def _mark_up(page: Path, body: str, glossary: Glossary) -> None:
+    """Mark the glossary's terms in the page's body, in the written page."""
+    marked = glossary.marked_up(body)
+    if marked != body:
+        page.write_text(page.read_text(encoding="utf-8").replace(body, marked, 1), encoding="utf-8")

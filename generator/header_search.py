@@ -6,19 +6,17 @@ element, so "<dt>Audience</dt><dd>Attendance</dd>" is indexed, and shown in resu
 of each block element (and each <br>), where a browser shows a break anyway: the page
 looks the same, and the search reads separate words.
 
-add_synonyms() gives each entry of the built search_index.json a "synonyms" field with
-every word of each group of synonyms (schemas/vocabularies/synonyms.yaml) its text uses,
-as the finder's index does (generator/synonyms.py); mkdocs.yml tells Material's
-search to index that field. Results show only the title and text, so the words are
-searched but never shown.
+add_synonyms() gives each entry of Material's search index a "synonyms" field with every
+word of each group of synonyms (schemas/vocabularies/synonyms.yaml) its text uses, as the
+finder's index does (generator/synonyms.py), before Material writes search_index.json;
+mkdocs.yml tells Material's search to index that field. Results show only the title and
+text, so the words are searched but never shown.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
-from pathlib import Path
 
 from .synonyms import Synonyms
 
@@ -45,14 +43,30 @@ def text_of(html: str) -> str:
     return unescape(_TAG.sub(" ", html))
 
 
-def add_synonyms(search_index: Path, synonyms: Synonyms) -> None:
-    """Add to each entry of Material's search_index.json the synonyms its words have."""
-    if not search_index.is_file():  # the search plugin is off (the offline copy)
-        return
-    index = json.loads(search_index.read_text(encoding="utf-8"))
-    for entry in index["docs"]:
-        words = synonyms.words_for([entry.get("title", ""), text_of(entry.get("text", ""))])
-        if words:
-            entry[FIELD] = words
-    # As Material writes it: compact, so the file stays as small.
-    search_index.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+Entry = dict  # an entry of Material's search index: "location", "title", "text" (HTML) and more
+
+
+def search_entries(config) -> list[Entry] | None:
+    """The entries of Material's search index so far, in the order its pages were made; None
+    without Material's search (the offline copy)."""
+    index = getattr(config.plugins.get("material/search"), "search_index", None)
+    return getattr(index, "entries", None)
+
+
+def synonyms_of(entry_text: tuple[str, str], synonyms: Synonyms) -> str:
+    """The synonyms the words of an entry's title and text have."""
+    title, text = entry_text
+    return synonyms.words_for([title, text_of(text)])
+
+
+def entry_text(entry: Entry) -> tuple[str, str]:
+    return entry.get("title", ""), entry.get("text", "")
+
+
+def add_synonyms(entries: list[Entry], words: list[str]) -> None:
+    """Give each entry its synonyms (words[i] those of entries[i]), where it has any."""
+    if len(words) != len(entries):
+        raise ValueError(f"synonyms for {len(words)} entries of the search index, which has {len(entries)}")
+    for entry, its_words in zip(entries, words, strict=True):
+        if its_words:
+            entry[FIELD] = its_words

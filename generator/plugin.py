@@ -33,7 +33,7 @@ from .background import BackgroundBuild, ContentFailed
 from .finisher import Finisher, FinishFailed
 from .glossary import PAGE as GLOSSARY_PAGE
 from .glossary import VOCABULARY, Glossary
-from .header_search import add_synonyms, spaced
+from .header_search import add_synonyms, entry_text, search_entries, spaced, synonyms_of
 from .problems import ProblemWriter
 from .progress import showing
 from .synonyms import synonyms
@@ -90,6 +90,7 @@ class CompressedFile(File):
 class WhatWorksPlugin(BasePlugin):
     background: BackgroundBuild | None = None  # the content's work, for a build (`python -m generator build` starts it)
     finisher: Finisher | None = None  # in a build, what finishes the pages MkDocs has written
+    entries_sent = 0  # how many of the search index's entries have gone to the finisher
     started: BackgroundBuild | None = None  # the one this plugin started itself, to stop when the build ends
     bar: Progress | None = None  # the progress bar while pages are built, on a terminal
     epoch_set = False  # whether this build set SOURCE_DATE_EPOCH, and so must unset it
@@ -152,6 +153,7 @@ class WhatWorksPlugin(BasePlugin):
         if self.background is not None:
             plan = self._waiting(self.background.plan)
             self.finisher = Finisher(plan.vocabularies)
+            self.entries_sent = 0
             for src_uri, source in plan.pages:
                 files.append(CompressedFile.fetched(config, src_uri, source, partial(self._take, src_uri)))
         if self.folder is not None:
@@ -226,11 +228,13 @@ class WhatWorksPlugin(BasePlugin):
         # header stay as they are), and only now, after Material's search has read it: its
         # elements add nothing to search but time. The glossary page defines every term, so
         # marking them there would only repeat it.
-        if page.content and page.file.src_uri != GLOSSARY_PAGE:
-            if self.finisher is not None:  # once the page is written
-                self.finisher.page(page.file.abs_dest_path, page.content)
-            else:
-                output = output.replace(page.content, self.glossary.marked_up(page.content), 1)
+        body = page.content if page.content and page.file.src_uri != GLOSSARY_PAGE else None
+        if self.finisher is not None:  # once the page is written; with its search entries
+            entries = search_entries(config) or []
+            self.finisher.page(page.file.abs_dest_path, body, [entry_text(e) for e in entries[self.entries_sent :]])
+            self.entries_sent = len(entries)
+        elif body is not None:
+            output = output.replace(body, self.glossary.marked_up(body), 1)
         page.content = None
         if self.bar is not None:
             self.bar.advance(self.task)
@@ -240,16 +244,18 @@ class WhatWorksPlugin(BasePlugin):
         # The theme's static pages, such as 404.html.
         return corrected(output_content) if template_name.endswith(".html") else output_content
 
+    @event_priority(50)  # before Material's search writes its index, so that the synonyms are in it
     def on_post_build(self, config):
-        # After Material's search (listed before this plugin) has written its index.
-        search_index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.finisher is not None:
-            try:
-                self.finisher.finish(search_index)
-            except FinishFailed as failed:
-                raise PluginError(str(failed)) from None
-        else:
-            add_synonyms(search_index, self.synonyms)
+        entries = search_entries(config)
+        try:
+            if self.finisher is not None:
+                words = self.finisher.finish()
+            else:
+                words = [synonyms_of(entry_text(entry), self.synonyms) for entry in entries or ()]
+            if entries is not None:
+                add_synonyms(entries, words)
+        except (FinishFailed, ValueError) as failed:
+            raise PluginError(str(failed)) from None
         self._finish()
         if self.preview is not None:
             self.preview.after_build()

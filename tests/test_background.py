@@ -167,15 +167,23 @@ def test_the_finisher_marks_the_glossary_in_written_pages_and_says_when_it_canno
     body = "<p>A CAF was opened.</p>"
     page = tmp_path / "index.html"
     page.write_text(f"<html><nav>CAF</nav><article>{body}</article></html>", encoding="utf-8")
+    glossary_page = tmp_path / "glossary.html"
+    glossary_page.write_text(f"<html><article>{body}</article></html>", encoding="utf-8")
     finisher = Finisher(vocabularies)
-    finisher.page(str(page), body)
-    finisher.finish(None)
+    finisher.page(str(page), body, [("Attendance", "<p>Pupils who <em>truant</em></p>"), ("Costs", "<p>None</p>")])
+    finisher.page(str(glossary_page), None, [("Glossary", "<p>The families we met</p>")])  # no markup, but searched
+    entries_words = finisher.finish()
     written = page.read_text(encoding="utf-8")
     assert written.startswith('<html><nav>CAF</nav><article><p>A <abbr class="ww-gloss"')  # the body only
     assert 'data-term="caf"' in written
+    assert glossary_page.read_text(encoding="utf-8") == f"<html><article>{body}</article></html>"
+    # Each search entry's synonyms, in the order sent: all the words of each group its words use.
+    assert len(entries_words) == 3 and entries_words[1] == ""
+    assert "absence" in entries_words[0] and "truancy" in entries_words[0]
+    assert "carers" in entries_words[2]
 
     finisher = Finisher(vocabularies)
-    finisher.page(str(tmp_path / "never-written.html"), body)
+    finisher.page(str(tmp_path / "never-written.html"), body, [])
     with pytest.raises(FinishFailed, match="could not be added: FileNotFoundError"):
-        finisher.finish(None)
+        finisher.finish()
     finisher.close()

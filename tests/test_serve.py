@@ -71,11 +71,22 @@ def test_serve_rebuilds_when_a_record_changes(tmp_path):
             record.read_text(encoding="utf-8").replace("title: ", "title: Changed in preview — ", 1), encoding="utf-8"
         )
         _wait_for(url, lambda body: "Changed in preview" in body)
+        _assert_synonyms_in_search(f"http://127.0.0.1:{port}{MOUNT}", "Changed in preview")
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs and the plugin clean up their folders
         server.wait(timeout=30)
         log.close()
         print((tmp_path / "serve.log").read_text())
+
+
+def _assert_synonyms_in_search(base: str, new_title: str) -> None:
+    """The header search's index, once it has the edited title: the edited record's entry
+    and the others have their synonyms."""
+    index = json.loads(_wait_for(base + "search/search_index.json", lambda body: new_title in body, 30))
+    edited = next(entry for entry in index["docs"] if new_title in entry["title"])
+    assert "carers" in edited.get("synonyms", ""), edited  # "Parent" in its title: the parents group
+    other = [e for e in index["docs"] if e["location"].startswith("exemplars/school-home-support-liverpool-sefton/")]
+    assert any("truancy" in entry.get("synonyms", "") for entry in other)
 
 
 @contextlib.contextmanager
@@ -135,6 +146,7 @@ def test_an_edit_rebuilds_its_page_its_listings_its_neighbours_and_the_finder_da
         while new not in _card_titles(base):
             assert time.monotonic() < deadline, "the finder's data did not change"
             time.sleep(0.5)
+        _assert_synonyms_in_search(base, new)
 
 
 @pytest.mark.slow
