@@ -9,6 +9,7 @@ template, and no `if kind == ...` anywhere else.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,7 +415,7 @@ def kind_of(path: Path, content: Path) -> Kind:
     (nowhere deeper, or a folder named evidence inside exemplars would make evidence), or,
     for a file outside content/ such as a test fixture, any folder of a kind's name."""
     try:
-        inside = path.parent.resolve().relative_to(content.resolve()).parts
+        inside = _real_folder(path.parent).relative_to(_real_folder(content)).parts
     except ValueError:  # outside content/
         if path.parent.name in KIND_BY_FOLDER:
             return KIND_BY_FOLDER[path.parent.name]
@@ -425,6 +426,13 @@ def kind_of(path: Path, content: Path) -> Kind:
     where = _either([f"content/{kind.folder}/" for kind in KINDS.values()])
     deeper = ", not in folders inside them" if inside and inside[0] in KIND_BY_FOLDER else ""
     raise Misplaced(f"records are read only directly in {where}{deeper}; move this file")
+
+
+@functools.lru_cache(maxsize=256)
+def _real_folder(folder: Path) -> Path:
+    """A folder's real path: the same few folders hold every record, and resolving one path
+    asks the file system about each of its parts (a second at 20,000 records)."""
+    return folder.resolve()
 
 
 def _either(words: list[str]) -> str:
