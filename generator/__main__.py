@@ -1,3 +1,4 @@
+import os
 import sys
 
 try:
@@ -14,4 +15,10 @@ except ImportError as error:  # a package missing from this environment: say whi
 
 # Guarded: the finder's index is built in a spawned process, which imports this module.
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Everything is written and every process the command started has ended. Freeing a
+    # large build's objects one by one on the way out takes a second at 20,000 records;
+    # the system frees the memory at once (mypy ends the same way).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status or 0)
