@@ -11,12 +11,29 @@ read half a file.
 from __future__ import annotations
 
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's cache, for which a full or failing temporary folder only means compiling."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def compiled_templates() -> BytecodeCache | None:
     """Jinja's cache in its usual folder, or None where the folder cannot be made or is not
     safe to use (owned by another user, say): the build then compiles every template."""
     try:
-        return FileSystemBytecodeCache()
+        return _CompiledTemplates()
     except (OSError, RuntimeError):
         return None

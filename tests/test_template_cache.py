@@ -66,3 +66,18 @@ def test_where_the_cache_folder_is_not_safe_every_template_is_compiled(own_tempo
     compiled = counting_compiles(monkeypatch)
     assert pages(site) == with_cache
     assert compiled
+
+
+def test_a_temporary_folder_that_cannot_be_written_means_compiling_not_failing(own_temporary_folder, site, monkeypatch):
+    import jinja2.bccache
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", disk_full)
+    compiled = counting_compiles(monkeypatch)
+    first = pages(site)
+    assert compiled
+    assert not list((own_temporary_folder / f"_jinja2-cache-{os.getuid()}").glob("__jinja2_*"))
+    monkeypatch.undo()
+    assert pages(site) == first
