@@ -19,6 +19,9 @@ if __name__ == "__main__":
     # Everything is written and every process the command started has ended. Freeing a
     # large build's objects one by one on the way out takes a second at 20,000 records;
     # the system frees the memory at once (mypy ends the same way).
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader that has gone, such as `| head`: nothing more to give it
+            pass
     os._exit(status or 0)
