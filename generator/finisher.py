@@ -21,9 +21,8 @@ from .background import in_background, said
 
 if TYPE_CHECKING:
     from .glossary import Glossary
+    from .header_search import EntryText
     from .vocabulary import Vocabulary
-
-EntryText = tuple[str, str]  # a search entry's title and text (header_search.entry_text)
 
 
 class FinishFailed(Exception):

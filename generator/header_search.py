@@ -38,12 +38,8 @@ def spaced(html: str) -> str:
     return _BLOCK_END.sub("\\1\n", html)
 
 
-def text_of(html: str) -> str:
-    """HTML's text, as the synonyms are looked for in it."""
-    return unescape(_TAG.sub(" ", html))
-
-
 Entry = dict  # an entry of Material's search index: "location", "title", "text" (HTML) and more
+EntryText = tuple[str, str]  # an entry's title and text, all that its synonyms come from
 
 
 def search_entries(config) -> list[Entry] | None:
@@ -53,13 +49,13 @@ def search_entries(config) -> list[Entry] | None:
     return getattr(index, "entries", None)
 
 
-def synonyms_of(entry_text: tuple[str, str], synonyms: Synonyms) -> str:
+def synonyms_of(entry_text: EntryText, synonyms: Synonyms) -> str:
     """The synonyms the words of an entry's title and text have."""
-    title, text = entry_text
-    return synonyms.words_for([title, text_of(text)])
+    title, html = entry_text
+    return synonyms.words_for([title, unescape(_TAG.sub(" ", html))])
 
 
-def entry_text(entry: Entry) -> tuple[str, str]:
+def entry_text(entry: Entry) -> EntryText:
     return entry.get("title", ""), entry.get("text", "")
 
 
